@@ -1,0 +1,364 @@
+/**
+ * Step Functions engine benchmark (`npx tsx bench/sfn.ts`, or through `npm run bench`).
+ * - executions/s and p50/p99 StartExecution -> SUCCEEDED for the 20-state Pass/Choice/Task chain
+ *   (test/fixtures/sfn/chain20.asl.json): through @aws-sdk/client-sfn over HTTP, directly in-process,
+ *   and in-process on an in-memory database (what persistence costs);
+ * - the same chain in `aws-local-stepfunctions` (in memory, no API, no persistence) for scale;
+ * - p50/p99 SendTaskSuccess -> next callback task opened (lambda:invoke.waitForTaskToken chain).
+ * Completion is observed in-process (`engine.waitForExecution`), so no polling skews latencies.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateStateMachineCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { SfnEngine } from '../local/sfn/engine';
+import { createInProcessInvoker, type InProcessFunction } from '../local/sfn/invoker';
+import { startSfnServer } from '../local/sfn/server';
+
+/** One result line (same shape as bench/run.ts's Row). */
+export interface Row {
+  suite: string;
+  metric: string;
+  value: number | string;
+  unit: string;
+  note?: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CHAIN = readFileSync(path.join(here, '../test/fixtures/sfn/chain20.asl.json'), 'utf8');
+const ROLE = 'arn:aws:iam::000000000000:role/bench';
+const N = Number(process.env.SFN_BENCH_N ?? 3000);
+const CONCURRENCY = 64;
+const CALLBACK_STEPS = 10;
+const CALLBACK_EXECUTIONS = 60;
+/** Each throughput scenario stops starting executions after this long, so the suite stays < 60 s. */
+const SCENARIO_BUDGET_MS = 6_000;
+
+const echo: InProcessFunction = (p) => p;
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface RunStats {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+/** Runs up to `n` executions (stopping early after `budgetMs`), `concurrency` at a time; `one`
+ * resolves when its execution succeeded. */
+async function drive(
+  n: number,
+  concurrency: number,
+  one: (i: number) => Promise<void>,
+  budgetMs = SCENARIO_BUDGET_MS,
+): Promise<RunStats> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < n && performance.now() - t0 < budgetMs) {
+      const i = next++;
+      const s = performance.now();
+      await one(i);
+      lat.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { perSecond: lat.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
+}
+
+async function engineInProcess(dataDir: string | null): Promise<{ loaded: RunStats; single: RunStats }> {
+  const engine = new SfnEngine({ dataDir, invokeLambda: createInProcessInvoker({ echo }) });
+  try {
+    const { stateMachineArn } = (await engine.call('CreateStateMachine', {
+      name: 'chain20',
+      definition: CHAIN,
+      roleArn: ROLE,
+    })) as { stateMachineArn: string };
+    const one = async (i: number) => {
+      const { executionArn } = (await engine.call('StartExecution', {
+        stateMachineArn,
+        input: JSON.stringify({ n: 0, id: `e${i}` }),
+      })) as { executionArn: string };
+      const status = await engine.waitForExecution(executionArn);
+      if (status !== 'SUCCEEDED') throw new Error(`execution ${executionArn} ended ${status}`);
+    };
+    await drive(200, CONCURRENCY, one, 3_000);
+    const loaded = await drive(N, CONCURRENCY, one);
+    return { loaded, single: await drive(300, 1, one, 2_000) };
+  } finally {
+    await engine.close();
+  }
+}
+
+async function engineOverHttp(dataDir: string): Promise<{ loaded: RunStats; single: RunStats }> {
+  const server = await startSfnServer({ port: 0, dataDir, invokeLambda: createInProcessInvoker({ echo }) });
+  const client = new SFNClient({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  try {
+    const { stateMachineArn } = await client.send(
+      new CreateStateMachineCommand({ name: 'chain20', definition: CHAIN, roleArn: ROLE }),
+    );
+    const one = async (i: number) => {
+      const { executionArn } = await client.send(
+        new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ n: 0, id: `h${i}` }) }),
+      );
+      const status = await server.engine.waitForExecution(executionArn as string);
+      if (status !== 'SUCCEEDED') throw new Error(`execution ${executionArn} ended ${status}`);
+    };
+    await drive(200, CONCURRENCY, one, 3_000);
+    const loaded = await drive(N, CONCURRENCY, one);
+    return { loaded, single: await drive(300, 1, one, 2_000) };
+  } finally {
+    client.destroy();
+    await server.close();
+  }
+}
+
+async function awsLocalStepfunctions(): Promise<RunStats | string> {
+  let mod: {
+    StateMachine: new (
+      d: unknown,
+      o?: unknown,
+    ) => { run(i: unknown, o?: unknown): { result: Promise<unknown> } };
+  };
+  // aws-local-stepfunctions 3 targets Node 22 (Promise.withResolvers); this machine runs Node 20.
+  const P = Promise as unknown as { withResolvers?: () => unknown };
+  if (!P.withResolvers) {
+    P.withResolvers = () => {
+      let resolve: unknown;
+      let reject: unknown;
+      const promise = new Promise((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    };
+  }
+  try {
+    mod = (await import('aws-local-stepfunctions')) as typeof mod;
+  } catch (e) {
+    return `not installed (${(e as Error).message.slice(0, 60)})`;
+  }
+  const def = JSON.parse(CHAIN) as { States: Record<string, { Type: string }> };
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  // Same work as our in-process Task: echo, wrapped in the lambda:invoke envelope the chain reads.
+  for (const [name, st] of Object.entries(def.States)) {
+    // The handler receives the effective input (after Parameters): {FunctionName, Payload}.
+    if (st.Type === 'Task') {
+      handlers[name] = async (input) => ({
+        Payload: (input as { Payload: unknown }).Payload,
+        StatusCode: 200,
+      });
+    }
+  }
+  const sm = new mod.StateMachine(def, { validationOptions: { checkArn: false } });
+  const one = async (i: number) => {
+    await sm.run({ n: 0, id: `l${i}` }, { overrides: { taskResourceLocalHandlers: handlers } }).result;
+  };
+  await drive(200, CONCURRENCY, one, 3_000);
+  return await drive(N, CONCURRENCY, one);
+}
+
+/** SendTaskSuccess (over HTTP) -> the next callback task's function is invoked with its token. */
+async function callbackLatency(dataDir: string): Promise<{ p50: number; p99: number; n: number }> {
+  const waiting = new Map<string, (opened: { token: string; at: number }) => void>();
+  const openTask: InProcessFunction = (p) => {
+    const at = performance.now();
+    const { execution, taskToken } = p as { execution: string; taskToken: string };
+    const w = waiting.get(execution);
+    if (w) {
+      waiting.delete(execution);
+      w({ token: taskToken, at });
+    }
+    return { opened: true };
+  };
+  const server = await startSfnServer({
+    port: 0,
+    dataDir,
+    invokeLambda: createInProcessInvoker({ openTask }),
+  });
+  const client = new SFNClient({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  const states: Record<string, unknown> = {};
+  for (let i = 1; i <= CALLBACK_STEPS; i++) {
+    states[`Step${i}`] = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: 'openTask',
+        Payload: { 'taskToken.$': '$$.Task.Token', 'execution.$': '$$.Execution.Name', step: i },
+      },
+      ResultPath: `$.steps.s${i}`,
+      ...(i < CALLBACK_STEPS ? { Next: `Step${i + 1}` } : { End: true }),
+    };
+  }
+  const lat: number[] = [];
+  try {
+    const { stateMachineArn } = await client.send(
+      new CreateStateMachineCommand({
+        name: 'callbacks',
+        definition: JSON.stringify({ StartAt: 'Step1', States: states }),
+        roleArn: ROLE,
+      }),
+    );
+    const output = JSON.stringify({
+      outcome: 'approve',
+      submissionId: 's',
+      by: 'bench',
+      at: new Date().toISOString(),
+    });
+    const runOne = async (k: number) => {
+      const name = `cb-${k}`;
+      let opened = new Promise<{ token: string; at: number }>((r) => waiting.set(name, r));
+      const { executionArn } = await client.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ steps: {} }) }),
+      );
+      let token = (await opened).token;
+      for (let s = 1; s < CALLBACK_STEPS; s++) {
+        opened = new Promise<{ token: string; at: number }>((r) => waiting.set(name, r));
+        const t0 = performance.now();
+        await client.send(new SendTaskSuccessCommand({ taskToken: token, output }));
+        const next = await opened;
+        token = next.token;
+        lat.push(next.at - t0);
+      }
+      await client.send(new SendTaskSuccessCommand({ taskToken: token, output }));
+      await server.engine.waitForExecution(executionArn as string);
+    };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < CALLBACK_EXECUTIONS) await runOne(next++);
+      }),
+    );
+  } finally {
+    client.destroy();
+    await server.close();
+  }
+  lat.sort((a, b) => a - b);
+  return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
+}
+
+/** Runs every scenario and returns the rows (also written to bench/results/sfn.json). */
+export async function run(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const suite = 'sfn';
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'sfn-bench-'));
+    dirs.push(d);
+    return d;
+  };
+  const add = (label: string, s: RunStats, note: string, single?: RunStats) => {
+    rows.push({
+      suite,
+      metric: `${label} executions/s`,
+      value: s.perSecond,
+      unit: 'exec/s',
+      note: `${s.n} runs, ${CONCURRENCY} in flight; ${note}`,
+    });
+    rows.push({
+      suite,
+      metric: `${label} p50 start->SUCCEEDED`,
+      value: s.p50,
+      unit: 'ms',
+      note: `${CONCURRENCY} in flight`,
+    });
+    rows.push({
+      suite,
+      metric: `${label} p99 start->SUCCEEDED`,
+      value: s.p99,
+      unit: 'ms',
+      note: `${CONCURRENCY} in flight`,
+    });
+    if (single) {
+      rows.push({
+        suite,
+        metric: `${label} p50 start->SUCCEEDED, 1 in flight`,
+        value: single.p50,
+        unit: 'ms',
+        note: `${single.n} runs one at a time`,
+      });
+      rows.push({
+        suite,
+        metric: `${label} p99 start->SUCCEEDED, 1 in flight`,
+        value: single.p99,
+        unit: 'ms',
+      });
+    }
+  };
+  try {
+    const disk = await engineInProcess(tmp());
+    add('chain20 in-process', disk.loaded, 'SQLite WAL on disk, engine.call()', disk.single);
+    const mem = await engineInProcess(null);
+    add('chain20 in-process, :memory:', mem.loaded, 'same engine, in-memory SQLite (no disk)', mem.single);
+    const http = await engineOverHttp(tmp());
+    add(
+      'chain20 via SDK/HTTP',
+      http.loaded,
+      'SQLite WAL on disk, real @aws-sdk/client-sfn in the same process',
+      http.single,
+    );
+    const als = await awsLocalStepfunctions().catch((e: Error) => `failed: ${e.message.slice(0, 80)}`);
+    if (typeof als === 'string')
+      rows.push({ suite, metric: 'aws-local-stepfunctions', value: als, unit: '' });
+    else add('aws-local-stepfunctions', als, 'in memory, no API, no persistence');
+    rows.push({
+      suite,
+      metric: 'persistence cost (in-process disk vs :memory:)',
+      value: 100 * (1 - disk.loaded.perSecond / mem.loaded.perSecond),
+      unit: '% exec/s',
+      note: `${disk.loaded.perSecond.toFixed(0)} vs ${mem.loaded.perSecond.toFixed(0)} exec/s`,
+    });
+    const cb = await callbackLatency(tmp());
+    rows.push({
+      suite,
+      metric: 'SendTaskSuccess -> next task opened p50',
+      value: cb.p50,
+      unit: 'ms',
+      note: `${cb.n} hand-overs over HTTP`,
+    });
+    rows.push({ suite, metric: 'SendTaskSuccess -> next task opened p99', value: cb.p99, unit: 'ms' });
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+  await mkdir(path.join(here, 'results'), { recursive: true });
+  const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
+  await writeFile(
+    path.join(here, 'results', 'sfn.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), machine, rows }, null, 2)}\n`,
+  );
+  return rows;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = performance.now();
+  const rows = await run();
+  const fmt = (v: number | string) => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : v);
+  const w = Math.max(...rows.map((r) => r.metric.length));
+  for (const r of rows)
+    console.log(
+      `${r.metric.padEnd(w)}  ${String(fmt(r.value)).padStart(9)} ${r.unit.padEnd(7)} ${r.note ?? ''}`,
+    );
+  console.log(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,303 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** Row of a state machine (its current revision). */
+export interface MachineRow {
+  arn: string;
+  name: string;
+  revision_id: string;
+  role_arn: string;
+  type: string;
+  created: number;
+  updated: number | null;
+  logging: string;
+  tracing: string;
+  next_version: number;
+  published_revision: string | null;
+}
+/** Row of a published version. */
+export interface VersionRow {
+  arn: string;
+  machine_arn: string;
+  version: number;
+  revision_id: string;
+  role_arn: string;
+  description: string | null;
+  created: number;
+}
+/** Row of an alias; `routing` is the JSON routing configuration. */
+export interface AliasRow {
+  arn: string;
+  machine_arn: string;
+  name: string;
+  description: string | null;
+  routing: string;
+  created: number;
+  updated: number | null;
+}
+/** Row of an execution; `runtime` is the JSON of the running state (null once closed). */
+export interface ExecutionRow {
+  arn: string;
+  machine_arn: string;
+  name: string;
+  status: string;
+  input: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  start_date: number;
+  stop_date: number | null;
+  version_arn: string | null;
+  alias_arn: string | null;
+  revision_id: string;
+  role_arn: string;
+  runtime: string | null;
+  next_due: number | null;
+  runnable: number;
+  rowid?: number;
+}
+/** One history event; `details` is the `<type>EventDetails` member (timestamps in epoch seconds). */
+export interface HistoryEvent {
+  id: number;
+  prev: number | null;
+  type: string;
+  ts: number;
+  details?: Record<string, unknown>;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS revisions (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS machines (arn TEXT PRIMARY KEY, name TEXT NOT NULL, revision_id TEXT NOT NULL,
+  role_arn TEXT NOT NULL, type TEXT NOT NULL, created REAL NOT NULL, updated REAL, logging TEXT NOT NULL,
+  tracing TEXT NOT NULL, next_version INTEGER NOT NULL DEFAULT 1, published_revision TEXT);
+CREATE TABLE IF NOT EXISTS versions (arn TEXT PRIMARY KEY, machine_arn TEXT NOT NULL, version INTEGER NOT NULL,
+  revision_id TEXT NOT NULL, role_arn TEXT NOT NULL, description TEXT, created REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS versions_machine ON versions(machine_arn, version);
+CREATE TABLE IF NOT EXISTS aliases (arn TEXT PRIMARY KEY, machine_arn TEXT NOT NULL, name TEXT NOT NULL,
+  description TEXT, routing TEXT NOT NULL, created REAL NOT NULL, updated REAL);
+CREATE INDEX IF NOT EXISTS aliases_machine ON aliases(machine_arn, name);
+CREATE TABLE IF NOT EXISTS executions (arn TEXT PRIMARY KEY, machine_arn TEXT NOT NULL, name TEXT NOT NULL,
+  status TEXT NOT NULL, input TEXT NOT NULL, output TEXT, error TEXT, cause TEXT, start_date REAL NOT NULL,
+  stop_date REAL, version_arn TEXT, alias_arn TEXT, revision_id TEXT NOT NULL, role_arn TEXT NOT NULL,
+  runtime TEXT, next_due REAL, runnable INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS executions_machine ON executions(machine_arn, start_date);
+CREATE INDEX IF NOT EXISTS executions_due ON executions(next_due) WHERE status = 'RUNNING';
+CREATE TABLE IF NOT EXISTS history (exec INTEGER NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,
+  events TEXT NOT NULL, PRIMARY KEY (exec, first_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, frame INTEGER NOT NULL,
+  open INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+/** What one flush writes for one execution. */
+export interface ExecutionWrite {
+  /** The in-memory execution: its `rowid` is set on insert (history rows key on it: small, and
+   * recent executions cluster, so a batch dirties few pages). */
+  owner: { rowid: number | null };
+  row: ExecutionRow;
+  insert: boolean;
+  /** New history events, written as one chunk (one row per write keeps inserts few). */
+  events: HistoryEvent[];
+  openTokens: { token: string; frame: number }[];
+  closedTokens: string[];
+}
+
+/**
+ * The engine's durable store: one SQLite file (`<dataDir>/sfn.sqlite`, WAL) holding definitions,
+ * state machines, versions, aliases, executions (with their running state), history and task tokens.
+ * WAL with synchronous=NORMAL survives a killed process (committed pages are in the OS cache); only a
+ * power loss can drop the last transactions.
+ */
+export class SfnStore {
+  readonly db: Database.Database;
+  readonly #s: Record<string, Database.Statement>;
+  readonly #writeMany: (writes: ExecutionWrite[]) => void;
+
+  /** `dataDir` null: an in-memory database (benchmarks only). */
+  constructor(dataDir: string | null) {
+    let file = ':memory:';
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+      file = join(dataDir, 'sfn.sqlite');
+    }
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    // Fewer, larger checkpoints: each one syncs the file, which dominates commits under load.
+    this.db.pragma('wal_autocheckpoint = 8192');
+    this.db.pragma('cache_size = -32768');
+    this.db.exec(SCHEMA);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.#s = {
+      putRevision: p('INSERT OR IGNORE INTO revisions (id, definition) VALUES (?, ?)'),
+      getRevision: p('SELECT definition FROM revisions WHERE id = ?'),
+      getMachine: p('SELECT * FROM machines WHERE arn = ?'),
+      putMachine:
+        p(`INSERT OR REPLACE INTO machines (arn, name, revision_id, role_arn, type, created, updated, logging,
+        tracing, next_version, published_revision) VALUES (@arn, @name, @revision_id, @role_arn, @type, @created,
+        @updated, @logging, @tracing, @next_version, @published_revision)`),
+      deleteMachine: p('DELETE FROM machines WHERE arn = ?'),
+      listMachines: p('SELECT * FROM machines ORDER BY name LIMIT ? OFFSET ?'),
+      getVersion: p('SELECT * FROM versions WHERE arn = ?'),
+      putVersion:
+        p(`INSERT INTO versions (arn, machine_arn, version, revision_id, role_arn, description, created)
+        VALUES (@arn, @machine_arn, @version, @revision_id, @role_arn, @description, @created)`),
+      deleteVersion: p('DELETE FROM versions WHERE arn = ?'),
+      listVersions: p('SELECT * FROM versions WHERE machine_arn = ? ORDER BY version DESC LIMIT ? OFFSET ?'),
+      deleteVersionsOf: p('DELETE FROM versions WHERE machine_arn = ?'),
+      getAlias: p('SELECT * FROM aliases WHERE arn = ?'),
+      putAlias:
+        p(`INSERT OR REPLACE INTO aliases (arn, machine_arn, name, description, routing, created, updated)
+        VALUES (@arn, @machine_arn, @name, @description, @routing, @created, @updated)`),
+      deleteAlias: p('DELETE FROM aliases WHERE arn = ?'),
+      listAliases: p('SELECT * FROM aliases WHERE machine_arn = ? ORDER BY name LIMIT ? OFFSET ?'),
+      deleteAliasesOf: p('DELETE FROM aliases WHERE machine_arn = ?'),
+      getExecution: p('SELECT rowid, * FROM executions WHERE arn = ?'),
+      insertExecution: p(`INSERT INTO executions (arn, machine_arn, name, status, input, output, error, cause,
+        start_date, stop_date, version_arn, alias_arn, revision_id, role_arn, runtime, next_due, runnable)
+        VALUES (@arn, @machine_arn, @name, @status, @input, @output, @error, @cause, @start_date, @stop_date,
+        @version_arn, @alias_arn, @revision_id, @role_arn, @runtime, @next_due, @runnable)`),
+      updateExecution:
+        p(`UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause,
+        stop_date = @stop_date, runtime = @runtime, next_due = @next_due, runnable = @runnable WHERE rowid = @rowid`),
+      dueExecutions: p(
+        "SELECT arn FROM executions WHERE status = 'RUNNING' AND next_due IS NOT NULL AND next_due <= ? LIMIT 500",
+      ),
+      nextDue: p(
+        "SELECT MIN(next_due) AS due FROM executions WHERE status = 'RUNNING' AND next_due IS NOT NULL",
+      ),
+      runnableExecutions: p("SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable = 1"),
+      insertEvents: p('INSERT INTO history (exec, first_id, last_id, events) VALUES (?, ?, ?, ?)'),
+      history: p(
+        'SELECT events FROM history WHERE exec = (SELECT rowid FROM executions WHERE arn = ?) ORDER BY first_id',
+      ),
+      getToken: p('SELECT * FROM tokens WHERE token = ?'),
+      openToken: p('INSERT OR REPLACE INTO tokens (token, execution_arn, frame, open) VALUES (?, ?, ?, 1)'),
+      closeToken: p('UPDATE tokens SET open = 0 WHERE token = ?'),
+    };
+    this.#writeMany = this.db.transaction((writes: ExecutionWrite[]) => {
+      const s = this.#s;
+      for (const w of writes) {
+        let rowid = w.owner.rowid;
+        if (w.insert || rowid === null) {
+          rowid = Number(s.insertExecution.run(w.row).lastInsertRowid);
+          w.owner.rowid = rowid;
+        } else {
+          w.row.rowid = rowid;
+          s.updateExecution.run(w.row);
+        }
+        if (w.events.length) {
+          s.insertEvents.run(
+            rowid,
+            w.events[0].id,
+            w.events[w.events.length - 1].id,
+            JSON.stringify(w.events),
+          );
+        }
+        for (const t of w.openTokens) s.openToken.run(t.token, w.row.arn, t.frame);
+        for (const t of w.closedTokens) s.closeToken.run(t);
+      }
+    });
+  }
+
+  /** Runs `fn` in one transaction. */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  putRevision(id: string, definition: string): void {
+    this.#s.putRevision.run(id, definition);
+  }
+  getRevision(id: string): string | undefined {
+    return (this.#s.getRevision.get(id) as { definition: string } | undefined)?.definition;
+  }
+  getMachine(arn: string): MachineRow | undefined {
+    return this.#s.getMachine.get(arn) as MachineRow | undefined;
+  }
+  putMachine(row: MachineRow): void {
+    this.#s.putMachine.run(row);
+  }
+  deleteMachine(arn: string): void {
+    this.#s.deleteMachine.run(arn);
+    this.#s.deleteVersionsOf.run(arn);
+    this.#s.deleteAliasesOf.run(arn);
+  }
+  listMachines(limit: number, offset: number): MachineRow[] {
+    return this.#s.listMachines.all(limit, offset) as MachineRow[];
+  }
+  getVersion(arn: string): VersionRow | undefined {
+    return this.#s.getVersion.get(arn) as VersionRow | undefined;
+  }
+  putVersion(row: VersionRow): void {
+    this.#s.putVersion.run(row);
+  }
+  deleteVersion(arn: string): void {
+    this.#s.deleteVersion.run(arn);
+  }
+  listVersions(machineArn: string, limit: number, offset: number): VersionRow[] {
+    return this.#s.listVersions.all(machineArn, limit, offset) as VersionRow[];
+  }
+  getAlias(arn: string): AliasRow | undefined {
+    return this.#s.getAlias.get(arn) as AliasRow | undefined;
+  }
+  putAlias(row: AliasRow): void {
+    this.#s.putAlias.run(row);
+  }
+  deleteAlias(arn: string): void {
+    this.#s.deleteAlias.run(arn);
+  }
+  listAliases(machineArn: string, limit: number, offset: number): AliasRow[] {
+    return this.#s.listAliases.all(machineArn, limit, offset) as AliasRow[];
+  }
+  getExecution(arn: string): ExecutionRow | undefined {
+    return this.#s.getExecution.get(arn) as ExecutionRow | undefined;
+  }
+  /** Executions of a machine (optionally only those started through a version/alias), newest first. */
+  listExecutions(q: {
+    machineArn: string;
+    versionArn?: string;
+    aliasArn?: string;
+    status?: string;
+    limit: number;
+    after?: { start: number; rowid: number };
+  }): ExecutionRow[] {
+    const where = ['machine_arn = @machineArn'];
+    if (q.versionArn) where.push('version_arn = @versionArn');
+    if (q.aliasArn) where.push('alias_arn = @aliasArn');
+    if (q.status) where.push('status = @status');
+    if (q.after) where.push('(start_date < @start OR (start_date = @start AND rowid < @rowid))');
+    const sql = `SELECT rowid, arn, machine_arn, name, status, start_date, stop_date, version_arn, alias_arn
+      FROM executions WHERE ${where.join(' AND ')} ORDER BY start_date DESC, rowid DESC LIMIT @limit`;
+    return this.db.prepare(sql).all({ ...q, start: q.after?.start, rowid: q.after?.rowid }) as ExecutionRow[];
+  }
+  dueExecutions(now: number): string[] {
+    return (this.#s.dueExecutions.all(now) as { arn: string }[]).map((r) => r.arn);
+  }
+  /** Earliest due time of any running execution (null when nothing waits on time). */
+  nextDue(): number | null {
+    return (this.#s.nextDue.get() as { due: number | null }).due;
+  }
+  runnableExecutions(): string[] {
+    return (this.#s.runnableExecutions.all() as { arn: string }[]).map((r) => r.arn);
+  }
+  /** Every history event of an execution, in id order. */
+  history(arn: string): HistoryEvent[] {
+    const out: HistoryEvent[] = [];
+    for (const r of this.#s.history.all(arn) as { events: string }[])
+      out.push(...(JSON.parse(r.events) as HistoryEvent[]));
+    return out;
+  }
+  getToken(token: string): { token: string; execution_arn: string; frame: number; open: number } | undefined {
+    return this.#s.getToken.get(token) as
+      | { token: string; execution_arn: string; frame: number; open: number }
+      | undefined;
+  }
+  /** Writes a batch of executions (rows, new history events, token changes) in one transaction. */
+  writeExecutions(writes: ExecutionWrite[]): void {
+    if (writes.length) this.#writeMany(writes);
+  }
+  close(): void {
+    this.db.close();
+  }
+}
