@@ -512,9 +512,10 @@ export class ExecRuntime {
         }
         case 'Succeed':
         case 'Choice': {
-          const eff = effectiveInput(st, f.input, this.#ctx(f));
-          const next = st.Type === 'Choice' ? nextForChoice(st, eff) : undefined;
-          this.#exit(f, effectiveOutput(st, f.input, eff, this.#ctx(f)), next);
+          const ctx = this.#ctx(f);
+          const eff = effectiveInput(st, f.input, ctx);
+          const next = st.Type === 'Choice' ? nextForChoice(st, eff, ctx) : undefined;
+          this.#exit(f, effectiveOutput(st, f.input, eff, ctx), next);
           return;
         }
         case 'Wait': {
