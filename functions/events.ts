@@ -31,6 +31,31 @@ export interface ScheduleSpec {
   input?: unknown;
 }
 
-export const EVENT_RULES = [] as const satisfies readonly EventRuleSpec[];
+export const EVENT_RULES = [
+  {
+    id: 'StartAllocationOnRoundOpened',
+    stack: 'county',
+    source: [EVENT_SOURCES.city],
+    detailType: ['AllocationRoundOpened'],
+    fn: 'StartAllocation',
+  },
+  {
+    id: 'InboxFromCountyTasks',
+    stack: 'city',
+    source: [EVENT_SOURCES.county],
+    detailType: ['TaskOpened', 'TaskCompleted', 'AllocationStepChanged'],
+    fn: 'InboxProjector',
+  },
+  {
+    id: 'ProjectsFromCounties',
+    stack: 'city',
+    source: [EVENT_SOURCES.county],
+    detailType: ['ProjectCreated'],
+    fn: 'ProjectReadModel',
+  },
+] as const satisfies readonly EventRuleSpec[];
 
-export const SCHEDULES = [] as const satisfies readonly ScheduleSpec[];
+export const SCHEDULES = [
+  { id: 'CountySweeper', stack: 'county', cron: '* * * * ? *', timezone: 'Asia/Shanghai', fn: 'Sweeper' },
+  { id: 'CitySweeper', stack: 'city', cron: '* * * * ? *', timezone: 'Asia/Shanghai', fn: 'Sweeper' },
+] as const satisfies readonly ScheduleSpec[];

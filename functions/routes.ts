@@ -20,6 +20,18 @@ export interface RouteSpec {
 export const ROUTES = [
   { api: 'city', method: 'GET', path: '/health', fn: 'Health', auth: 'none' },
   { api: 'county', method: 'GET', path: '/health', fn: 'Health', auth: 'none' },
+  // allocation API (issue 4)
+  { api: 'city', method: 'POST', path: '/auth/login', fn: 'AuthLogin', auth: 'none' },
+  { api: 'city', method: 'GET', path: '/me', fn: 'Me', auth: 'jwt' },
+  { api: 'city', method: 'POST', path: '/allocation-rounds', fn: 'OpenRound', auth: 'jwt' },
+  { api: 'city', method: 'GET', path: '/allocation-rounds/{year}', fn: 'GetRound', auth: 'jwt' },
+  { api: 'city', method: 'GET', path: '/tasks', fn: 'ListInbox', auth: 'jwt' },
+  { api: 'city', method: 'GET', path: '/projects', fn: 'ListProjects', auth: 'jwt' },
+  { api: 'county', method: 'GET', path: '/tasks/{id}', fn: 'GetTask', auth: 'jwt' },
+  { api: 'county', method: 'PUT', path: '/tasks/{id}/draft', fn: 'SaveDraft', auth: 'jwt' },
+  { api: 'county', method: 'POST', path: '/tasks/{id}/complete', fn: 'CompleteTask', auth: 'jwt' },
+  { api: 'county', method: 'GET', path: '/projects/{id}', fn: 'GetProject', auth: 'jwt' },
+  { api: 'county', method: 'GET', path: '/projects/{id}/history', fn: 'GetProjectHistory', auth: 'jwt' },
 ] as const satisfies readonly RouteSpec[];
 
 /** `GET /tasks/{id}`: the routeKey API Gateway puts in the event. */

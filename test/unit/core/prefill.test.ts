@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { validateSubmission } from '../../../forms/validate';
+import {
+  approvedLines,
+  evenSchedule,
+  leadDeptsOf,
+  prefill,
+  returnNotes,
+  type Submission,
+} from '../../../functions/core/prefill';
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../fixtures/api', name), 'utf8'));
+const PROJECTS = fixture('catalogue.json').projects;
+const SUBS: Submission[] = fixture('submissions.json').items;
+const upTo = (id: string) => SUBS.slice(0, SUBS.findIndex((s) => s.id === id) + 1);
+
+describe('prefill', () => {
+  test('a first proposal lists the catalogue with empty figures', () => {
+    const data = prefill({
+      formId: 'alloc-proposal',
+      year: 2027,
+      projects: PROJECTS,
+      submissions: [],
+    }) as any;
+    expect(data.lines.map((l: any) => l.projectCode)).toEqual(['MS01', 'MS06', 'MS19']);
+    expect(data.lines[2]).toMatchObject({
+      leadDept: 'dept_jt',
+      category: 'construction',
+      unit: '公里',
+      quantity: 0,
+      funds: { central: 0, provincial: 0, city: 0, county: 0 },
+    });
+  });
+
+  test('a proposal reopened after a return starts from what the county submitted', () => {
+    const data = prefill({
+      formId: 'alloc-proposal',
+      year: 2027,
+      projects: PROJECTS,
+      submissions: upTo('s2'),
+    }) as any;
+    expect(data).toEqual(SUBS[0].data);
+    expect(data).not.toBe(SUBS[0].data);
+  });
+
+  test("a lead department's review holds only its own lines of the latest proposal", () => {
+    const data = prefill({
+      formId: 'alloc-review',
+      year: 2027,
+      projects: PROJECTS,
+      submissions: upTo('s3'),
+      leadDept: 'dept_jt',
+    }) as any;
+    expect(data).toEqual({
+      lines: [{ projectCode: 'MS19', projectName: '“四好农村路”建设', decision: 'approve' }],
+    });
+    const city = prefill({
+      formId: 'alloc-review',
+      year: 2027,
+      projects: PROJECTS,
+      submissions: upTo('s3'),
+    }) as any;
+    expect(city.lines).toHaveLength(2);
+  });
+
+  test('一下 control figures start from the latest proposal', () => {
+    const data = prefill({
+      formId: 'alloc-control',
+      year: 2027,
+      projects: PROJECTS,
+      submissions: upTo('s3'),
+    }) as any;
+    expect(data.lines[1]).toMatchObject({
+      projectCode: 'MS19',
+      targetQuantity: 45,
+      control: { central: 70, provincial: 30, city: 25, county: 15 },
+    });
+    expect(validateSubmission('alloc-control', 1, data, { year: 2027, projects: PROJECTS })).toEqual({
+      ok: true,
+    });
+  });
+
+  test('a 二上 plan prefilled from the control figures passes the plan form and its rules once a unit is named', () => {
+    const data = prefill({ formId: 'alloc-plan', year: 2027, projects: PROJECTS, submissions: SUBS }) as any;
+    expect(data.lines[1].funds).toEqual({ central: 70, provincial: 30, city: 25, county: 15.55 });
+    expect(data.lines[1].matching).toEqual({ city: 25, county: 15.55 });
+    for (const l of data.lines) l.responsibleUnit = '实施单位';
+    expect(
+      validateSubmission('alloc-plan', 1, data, { year: 2027, projects: PROJECTS, control: SUBS[3].data }),
+    ).toEqual({ ok: true });
+  });
+
+  test('the even schedule rises monthly to 100% and to the total', () => {
+    const s = evenSchedule(140.55);
+    expect(s).toHaveLength(12);
+    expect(s.at(-1)).toEqual({ month: 12, progressPct: 100, disbursed: 140.55 });
+    for (let i = 1; i < 12; i++) expect(s[i].disbursed).toBeGreaterThanOrEqual(s[i - 1].disbursed);
+  });
+
+  test('a form it does not know has no prefill', () => {
+    expect(
+      prefill({ formId: 'monthly-report', year: 2027, projects: PROJECTS, submissions: SUBS }),
+    ).toBeUndefined();
+  });
+});
+
+describe('facts read from submissions', () => {
+  test('the lead departments with lines route the parallel reviews', () => {
+    expect(leadDeptsOf(SUBS[0].data, PROJECTS)).toEqual(['dept_jt', 'dept_yb']);
+    // Lines without a lead department take the catalogue's.
+    expect(leadDeptsOf({ lines: [{ projectCode: 'MS06' }] }, PROJECTS)).toEqual(['dept_mz']);
+  });
+
+  test('a reopened proposal shows the returns made since its last submission', () => {
+    expect(returnNotes('alloc-proposal', upTo('s2'))).toEqual([
+      {
+        step: 'deptReview',
+        org: 'dept_jt',
+        by: SUBS[1].by,
+        at: SUBS[1].at,
+        comment: '请核减',
+        lines: [{ projectCode: 'MS19', comment: '里程偏大' }],
+      },
+    ]);
+    expect(returnNotes('alloc-proposal', upTo('s3'))).toEqual([]);
+  });
+
+  test('approved lines are the latest plan minus any line an approval returned after it', () => {
+    const plan: Submission = {
+      ...SUBS[0],
+      id: 'p1',
+      step: 'plan',
+      formId: 'alloc-plan',
+      at: '2027-02-01T00:00:00.000Z',
+    };
+    const approve: Submission = {
+      ...SUBS[1],
+      id: 'a1',
+      step: 'deptApproval',
+      formId: 'alloc-approval',
+      outcome: 'approve',
+      at: '2027-02-02T00:00:00.000Z',
+      data: { lines: [{ projectCode: 'MS01', decision: 'approve' }] },
+    };
+    expect(approvedLines([...SUBS, plan, approve]).map((l) => l.projectCode)).toEqual(['MS01', 'MS19']);
+    const returned = {
+      ...approve,
+      id: 'a2',
+      data: { lines: [{ projectCode: 'MS19', decision: 'return', comment: 'x' }] },
+    };
+    expect(approvedLines([...SUBS, plan, approve, returned]).map((l) => l.projectCode)).toEqual(['MS01']);
+    expect(approvedLines(SUBS)).toEqual([]);
+  });
+});
