@@ -1,0 +1,102 @@
+/**
+ * Browser-side validation with the server's own code: `validateSubmission` from `forms/` (the
+ * precompiled standalone validators for built-in forms, compiled once for others, then the form's
+ * named domain rules), so a field error reads the same in Chinese before submit as after it.
+ * rjsf still needs a schema validator for its own internals (`isValid` when choosing oneOf branches);
+ * that part is @rjsf/validator-ajv8 and never produces the messages the user sees.
+ */
+import type { RJSFSchema, RJSFValidationError, ValidatorType } from '@rjsf/utils';
+import { customizeValidator } from '@rjsf/validator-ajv8';
+import localizeZh from 'ajv-i18n/localize/zh';
+import { getForm, hasForm } from '../../../forms/index';
+import type { FormDefinition } from '../../../forms/types';
+import { validateSubmission } from '../../../forms/validate';
+import type { PinnedForm } from '../api/types';
+import { errorsToTree, type FieldError } from '../lib/pointer';
+
+let internal: ValidatorType | null = null;
+
+/** The ajv8 validator rjsf uses internally (and as a fallback when the shared validation cannot run). */
+function internalValidator(): ValidatorType {
+  internal ??= customizeValidator({ ajvOptionsOverrides: { allErrors: true } }, localizeZh);
+  return internal;
+}
+
+/** Facts the rules need beyond the data (the server takes the same from the execution). */
+export interface CheckContext {
+  year?: number;
+  /** The 一下 control-figure submission, for 二上 plans. */
+  control?: unknown;
+}
+
+/** The full definition of a pinned form: the built-in one, or the pinned copy as the API sent it. */
+export function definitionOf(
+  form: PinnedForm & { rules?: string[]; i18n?: FormDefinition['i18n'] },
+): FormDefinition {
+  const version = Number(form.version);
+  if (hasForm(form.id, version)) return getForm(form.id, version);
+  const title = form.title;
+  return {
+    id: form.id,
+    version,
+    title:
+      typeof title === 'object' && title
+        ? { zh: title.zh ?? '', en: title.en ?? title.zh ?? '' }
+        : { zh: String(title ?? form.id), en: String(title ?? form.id) },
+    schema: form.schema,
+    uiSchema: form.uiSchema ?? {},
+    i18n: form.i18n,
+    rules: form.rules ?? [],
+  };
+}
+
+/**
+ * Every problem with `data` as a submission of the form, as the server would report it, except rules
+ * whose facts the browser does not have (the server still checks those and its answer is shown).
+ */
+export function checkSubmission(def: FormDefinition, data: unknown, ctx: CheckContext): FieldError[] {
+  try {
+    const r = validateSubmission(def.id, def.version, data, {
+      year: ctx.year,
+      control: ctx.control,
+      allErrors: true,
+      definition: hasForm(def.id, def.version) ? undefined : def,
+    });
+    return r.ok ? [] : r.errors.filter((e) => e.code !== 'rule.contextMissing');
+  } catch {
+    const v = internalValidator().validateFormData(data, def.schema as RJSFSchema);
+    return v.errors.map((e) => ({ path: propertyToPointer(e.property ?? ''), message: e.message ?? '' }));
+  }
+}
+
+/** rjsf's `.lines.3.funds` property notation as a JSON pointer. */
+export function propertyToPointer(property: string): string {
+  if (property.startsWith('/') || property === '') return property;
+  return `/${property
+    .replace(/\['([^']*)'\]/g, '.$1')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replace(/^\./, '')
+    .split('.')
+    .join('/')}`;
+}
+
+/** An rjsf validator whose form-level check is `checkSubmission` (errors land on their fields). */
+export function sharedValidator(def: FormDefinition, ctx: CheckContext): ValidatorType {
+  const base = internalValidator();
+  return {
+    validateFormData(formData) {
+      const errs = checkSubmission(def, formData, ctx);
+      const errors: RJSFValidationError[] = errs.map((e) => ({
+        name: (e as { code?: string }).code ?? 'error',
+        message: e.message,
+        property: e.path,
+        stack: e.message,
+        params: {},
+      }));
+      return { errors, errorSchema: errorsToTree(errs) as never };
+    },
+    isValid: (schema, formData, rootSchema) => base.isValid(schema, formData, rootSchema),
+    rawValidation: (schema, formData) => base.rawValidation(schema, formData),
+    reset: () => base.reset?.(),
+  };
+}
