@@ -37,6 +37,11 @@ export interface FunctionSpec {
    * itself invokes, which would be a dependency cycle). Declare it to narrow.
    */
   access?: readonly FunctionAccess[];
+  /**
+   * Exists only on the local twin (e.g. password login against the local issuer); CDK skips it,
+   * since in AWS users sign in at Cognito or the OIDC issuer.
+   */
+  twinOnly?: boolean;
 }
 
 export const FUNCTIONS = [
@@ -72,6 +77,7 @@ export const FUNCTIONS = [
     stacks: ['city'],
     description: 'POST /auth/login: password login against the local identity (twin only)',
     access: [],
+    twinOnly: true,
   },
   {
     id: 'Me',
@@ -196,4 +202,9 @@ export function functionSpec(id: string): FunctionSpec {
   const spec = (FUNCTIONS as readonly FunctionSpec[]).find((f) => f.id === id);
   if (!spec) throw new Error(`Unknown function id: ${id}`);
   return spec;
+}
+
+/** The functions CDK deploys: every entry but the twin-only ones. */
+export function deployedFunctions(): readonly FunctionSpec[] {
+  return (FUNCTIONS as readonly FunctionSpec[]).filter((f) => !f.twinOnly);
 }

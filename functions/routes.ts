@@ -15,13 +15,15 @@ export interface RouteSpec {
   fn: FunctionId;
   /** 'jwt' (default) verifies the bearer token as the HTTP API JWT authorizer does. */
   auth: 'jwt' | 'none';
+  /** Served only by the local twin; CDK skips it (see FunctionSpec.twinOnly). */
+  twinOnly?: boolean;
 }
 
 export const ROUTES = [
   { api: 'city', method: 'GET', path: '/health', fn: 'Health', auth: 'none' },
   { api: 'county', method: 'GET', path: '/health', fn: 'Health', auth: 'none' },
   // allocation API (issue 4)
-  { api: 'city', method: 'POST', path: '/auth/login', fn: 'AuthLogin', auth: 'none' },
+  { api: 'city', method: 'POST', path: '/auth/login', fn: 'AuthLogin', auth: 'none', twinOnly: true },
   { api: 'city', method: 'GET', path: '/me', fn: 'Me', auth: 'jwt' },
   { api: 'city', method: 'POST', path: '/allocation-rounds', fn: 'OpenRound', auth: 'jwt' },
   { api: 'city', method: 'GET', path: '/allocation-rounds/{year}', fn: 'GetRound', auth: 'jwt' },
@@ -37,4 +39,9 @@ export const ROUTES = [
 /** `GET /tasks/{id}`: the routeKey API Gateway puts in the event. */
 export function routeKey(r: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${r.method} ${r.path}`;
+}
+
+/** The routes CDK deploys: every route but the twin-only ones. */
+export function deployedRoutes(): readonly RouteSpec[] {
+  return (ROUTES as readonly RouteSpec[]).filter((r) => !r.twinOnly);
 }

@@ -5,8 +5,9 @@
  * and that duplicate must not turn a clean stop into a forced one.
  * Configuration: PORT, DYNAMODB_PORT, SFN_PORT, MINSHENG_DATA_DIR, MINSHENG_DEMO_PASSWORD.
  */
-import { readConfig } from './config';
+import { REPO_ROOT, readConfig } from './config';
 import { startTwin, type Twin } from './twin';
+import { ensureWebBuilt } from './web-build';
 
 // Lambda runs in UTC; the functions' worker threads share this process's time zone.
 process.env.TZ = 'UTC';
@@ -82,7 +83,12 @@ function printBanner(t: Twin, demoPassword: string): void {
 try {
   const config = readConfig();
   starting = startTwin({ log: (l) => out(l) });
+  // The web build runs while DynamoDB Local's JVM starts; a failed build leaves the API up.
+  const web = ensureWebBuilt(REPO_ROOT, out).catch((e: Error) => {
+    out(`web: build failed, serving the placeholder page: ${e.message}`);
+  });
   const started = await starting;
+  await web;
   twin = started;
   if (!stoppingSince) {
     printBanner(started, config.demoPassword);

@@ -273,8 +273,11 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...options.functionEnv,
       };
-      if (kind === 'county') env.COUNTY_CODE = stack;
-      else env.LOCAL_IDENTITY_URL = endpoints.identity;
+      if (kind === 'county') {
+        env.COUNTY_CODE = stack;
+        const name = counties.find((c) => c.code === stack)?.name;
+        if (name) env.COUNTY_NAME = name;
+      } else env.LOCAL_IDENTITY_URL = endpoints.identity;
       return env;
     };
 

@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { Annotations, Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { EVENT_RULES, type EventRuleSpec, SCHEDULES, type ScheduleSpec } from '../../functions/events';
-import { FUNCTIONS, type FunctionSpec } from '../../functions/registry';
-import { ROUTES, type RouteSpec } from '../../functions/routes';
+import { deployedFunctions, type FunctionSpec } from '../../functions/registry';
+import { deployedRoutes, type RouteSpec } from '../../functions/routes';
 import type { CityConfig, IdentityConfig } from '../config';
 import { DeadLetters } from '../constructs/dead-letters';
 import { MinshengEventBus } from '../constructs/event-bus';
@@ -24,9 +24,9 @@ export interface CityStackProps extends StackProps {
   readonly extraWebOrigins?: readonly string[];
   /** The built web app. @default `<repo>/web/dist` */
   readonly webDistPath?: string;
-  /** @default FUNCTIONS of functions/registry.ts */
+  /** @default deployedFunctions() of functions/registry.ts (twin-only entries skipped) */
   readonly functions?: readonly FunctionSpec[];
-  /** @default ROUTES of functions/routes.ts */
+  /** @default deployedRoutes() of functions/routes.ts (twin-only routes skipped) */
   readonly routes?: readonly RouteSpec[];
   /** @default EVENT_RULES of functions/events.ts */
   readonly eventRules?: readonly EventRuleSpec[];
@@ -86,7 +86,7 @@ export class CityStack extends Stack {
     this.data = new MinshengTable(this, 'Data');
     this.functions = new FunctionSet(this, 'Functions', {
       kind,
-      specs: props.functions ?? FUNCTIONS,
+      specs: props.functions ?? deployedFunctions(),
       environment: { STACK_KIND: kind, CITY_CODE: props.city.code },
     });
     // No state machines in the city: 'workflows:start' yields STATE_MACHINE_ARNS = {} and no grant;
@@ -98,7 +98,7 @@ export class CityStack extends Stack {
     bindAccess(this.functions, kind, { table: this.data, bus: this.events, workflows: this.workflows });
     this.api = new MinshengHttpApi(this, 'Api', {
       kind,
-      routes: props.routes ?? ROUTES,
+      routes: props.routes ?? deployedRoutes(),
       functions: this.functions.byId,
       jwt: this.identity.jwt,
       corsOrigins: this.webOrigins,

@@ -1,8 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { EVENT_RULES, type EventRuleSpec, SCHEDULES, type ScheduleSpec } from '../../functions/events';
-import { FUNCTIONS, type FunctionSpec } from '../../functions/registry';
-import { ROUTES, type RouteSpec } from '../../functions/routes';
+import { deployedFunctions, type FunctionSpec } from '../../functions/registry';
+import { deployedRoutes, type RouteSpec } from '../../functions/routes';
 import type { CityConfig, CountyConfig } from '../config';
 import { DeadLetters } from '../constructs/dead-letters';
 import type { MinshengEventBus } from '../constructs/event-bus';
@@ -24,9 +24,9 @@ export interface CountyStackProps extends StackProps {
   readonly corsOrigins: readonly string[];
   /** The compiled workflow definitions (normally every definition of `workflows/`). */
   readonly workflows: readonly CompiledWorkflowInput[];
-  /** @default FUNCTIONS of functions/registry.ts */
+  /** @default deployedFunctions() of functions/registry.ts (twin-only entries skipped) */
   readonly functions?: readonly FunctionSpec[];
-  /** @default ROUTES of functions/routes.ts */
+  /** @default deployedRoutes() of functions/routes.ts (twin-only routes skipped) */
   readonly routes?: readonly RouteSpec[];
   /** @default EVENT_RULES of functions/events.ts */
   readonly eventRules?: readonly EventRuleSpec[];
@@ -56,7 +56,7 @@ export class CountyStack extends Stack {
     this.data = new MinshengTable(this, 'Data');
     this.functions = new FunctionSet(this, 'Functions', {
       kind,
-      specs: props.functions ?? FUNCTIONS,
+      specs: props.functions ?? deployedFunctions(),
       environment: {
         STACK_KIND: kind,
         COUNTY_CODE: props.county.code,
@@ -71,7 +71,7 @@ export class CountyStack extends Stack {
     bindAccess(this.functions, kind, { table: this.data, bus: props.bus, workflows: this.workflows });
     this.api = new MinshengHttpApi(this, 'Api', {
       kind,
-      routes: props.routes ?? ROUTES,
+      routes: props.routes ?? deployedRoutes(),
       functions: this.functions.byId,
       jwt: props.jwt,
       corsOrigins: props.corsOrigins,

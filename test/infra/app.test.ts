@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS, type FunctionSpec } from '../../functions/registry';
-import { ROUTES } from '../../functions/routes';
+import { deployedFunctions } from '../../functions/registry';
+import { deployedRoutes } from '../../functions/routes';
 import { CITY_STACK_ID, countyStackId, readAppConfig, WEB_CONFIG_STACK_ID } from '../../infra/config';
 import { WorkflowWiringError } from '../../infra/constructs/workflows';
 import { buildMinsheng } from '../../infra/minsheng-app';
@@ -123,7 +123,7 @@ describe('wiring errors', () => {
   };
 
   it('refuses a function that a workflow invokes and that would also start workflows (a dependency cycle)', () => {
-    const functions = (FUNCTIONS as readonly FunctionSpec[]).map((f) =>
+    const functions = deployedFunctions().map((f) =>
       f.id === 'OpenTask' ? { ...f, access: [...(f.access ?? []), 'workflows:start' as const] } : f,
     );
     expect(attempt({ functions })).toThrow(WorkflowWiringError);
@@ -131,7 +131,7 @@ describe('wiring errors', () => {
 
   it('refuses a route whose function the stack does not deploy', () => {
     const routes = [
-      ...ROUTES,
+      ...deployedRoutes(),
       { api: 'county', method: 'GET', path: '/nowhere', fn: 'OpenRound', auth: 'jwt' } as const,
     ];
     expect(attempt({ routes })).toThrow(/OpenRound, which the county stack does not deploy/);
@@ -157,7 +157,7 @@ describe('bundling', () => {
       t = buildTestApp({ counties: 2, bundling: true });
       const assembly = t.app.synth();
       const bundled = lines.join('').match(/Bundling asset [^\n]*/g) ?? [];
-      const ids = new Set((FUNCTIONS as readonly FunctionSpec[]).map((f) => f.id));
+      const ids = new Set(deployedFunctions().map((f) => f.id));
       expect(bundled).toHaveLength(ids.size);
       // The two county stacks reference the very same asset for each function.
       const codeKeys = (name: string) => {

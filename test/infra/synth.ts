@@ -10,8 +10,8 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { EventRuleSpec, ScheduleSpec } from '../../functions/events';
 import { EVENT_RULES, SCHEDULES } from '../../functions/events';
-import { FUNCTIONS, type FunctionSpec } from '../../functions/registry';
-import { ROUTES, type RouteSpec } from '../../functions/routes';
+import { deployedFunctions, type FunctionSpec } from '../../functions/registry';
+import { deployedRoutes, type RouteSpec } from '../../functions/routes';
 import { readAppConfig } from '../../infra/config';
 import { PROJECT_ROOT } from '../../infra/constructs/function';
 import { type BuildOptions, buildMinsheng, type MinshengStacks } from '../../infra/minsheng-app';
@@ -48,8 +48,8 @@ export function extendedLists(): Required<
 > {
   const extra = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'extra-lists.json'), 'utf8'));
   return {
-    functions: [...(FUNCTIONS as readonly FunctionSpec[]), ...(extra.functions as FunctionSpec[])],
-    routes: [...(ROUTES as readonly RouteSpec[]), ...(extra.routes as RouteSpec[])],
+    functions: [...deployedFunctions(), ...(extra.functions as FunctionSpec[])],
+    routes: [...deployedRoutes(), ...(extra.routes as RouteSpec[])],
     eventRules: [...(EVENT_RULES as readonly EventRuleSpec[]), ...(extra.eventRules as EventRuleSpec[])],
     schedules: [...(SCHEDULES as readonly ScheduleSpec[]), ...(extra.schedules as ScheduleSpec[])],
   };
