@@ -7,7 +7,7 @@
  *   mapped back as API Gateway does. JWT routes are checked first, as the HTTP API JWT authorizer
  *   does (401 `{"message":"Unauthorized"}` without invoking).
  * - `GET /api/health`: the twin's own health (200 only when every part is ready).
- * - `GET /config.json`: where the web app finds the APIs and the identity issuer.
+ * - `GET /config.json`: where the web app finds the APIs and the identity issuer, and the org names.
  * - `/auth/...`: the local identity issuer (see identity.ts).
  * - `POST /_aws/events`: the EventBridge endpoint (see events.ts).
  * - `GET|POST /_local/clock`: LOCAL ONLY, read or advance the twin's clock.
@@ -19,6 +19,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type WebConfigDocument, webConfigDocument } from '../functions/core/web-config';
 import type { StackKind } from '../functions/registry';
 import type { HttpMethod } from '../functions/routes';
 import type { AuthorizerResult } from './authorizer';
@@ -275,9 +276,9 @@ export class Gateway {
     return { stack: m[1], kind: 'county', rest: m[2] || '/', known };
   }
 
-  #configJson(req: IncomingMessage, parts: GatewayParts): Record<string, unknown> {
+  #configJson(req: IncomingMessage, parts: GatewayParts): WebConfigDocument {
     const base = req.headers.host ? `http://${req.headers.host}` : `http://localhost:${this.#port}`;
-    return {
+    return webConfigDocument({
       cityApi: `${base}/api`,
       counties: parts.counties.map((c) => ({
         code: c.code,
@@ -290,7 +291,7 @@ export class Gateway {
         loginUrl: `${base}/api/auth/login`,
         clientId: parts.identity.clientId,
       },
-    };
+    });
   }
 
   async #clockEndpoint(req: IncomingMessage, res: ServerResponse): Promise<void> {

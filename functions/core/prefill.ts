@@ -184,7 +184,7 @@ export function prefill(input: PrefillInput): Record<string, unknown> | undefine
   }
 }
 
-/** Which earlier forms a step's task shows for comparison, newest submission first. */
+/** Which earlier forms a step's task shows for comparison (every submission of each), newest first. */
 export function comparisonForms(formId: string): string[] {
   switch (formId) {
     case FORM.proposal:
@@ -201,6 +201,29 @@ export function comparisonForms(formId: string): string[] {
   }
 }
 
+/**
+ * Forms of which a step's task also shows the latest submission only: a 二上 plan is read beside
+ * the 一上 proposal it grew from, but the proposal's earlier (returned) attempts are noise there.
+ */
+function latestComparisonForms(formId: string): string[] {
+  return formId === FORM.plan ? [FORM.proposal] : [];
+}
+
+/**
+ * The earlier submissions a step's task shows for comparison, newest first: every submission of
+ * {@link comparisonForms} plus the latest of the forms read only at their last state (for 二上 the
+ * latest 一上 proposal, so the plan page can show 一上 beside 二上).
+ */
+export function comparisonRounds(formId: string, submissions: readonly Submission[]): Submission[] {
+  const every = new Set(comparisonForms(formId));
+  const latestOnly = new Set(
+    latestComparisonForms(formId)
+      .map((f) => latest(submissions, f))
+      .filter((s): s is Submission => !!s),
+  );
+  return submissions.filter((s) => every.has(s.formId) || latestOnly.has(s)).reverse();
+}
+
 /** The lead departments with lines in a submission (the fan-out facts a later step needs). */
 export function leadDeptsOf(data: unknown, projects: readonly CatalogueProject[]): string[] {
   const byCode = new Map(projects.map((p) => [p.code, p.leadDept]));
@@ -212,7 +235,7 @@ export function leadDeptsOf(data: unknown, projects: readonly CatalogueProject[]
   return [...set].sort();
 }
 
-/** Review comments that sent work back to `step`'s form since its last submission. */
+/** Review comments that sent work back to a step since its last submission. */
 export interface ReturnNote {
   step: string;
   org: string;
@@ -223,13 +246,31 @@ export interface ReturnNote {
 }
 
 /**
- * The returns a reopened task answers: every "return" decision submitted after the last
- * submission of `formId` (or all of them when it was never submitted).
+ * The step a return sent work back to: its `returnTo`, or (for a return recorded without one) the
+ * step of the latest submitted work before it, which is what a review returns by default.
  */
-export function returnNotes(formId: string, submissions: readonly Submission[]): ReturnNote[] {
-  const last = latest(submissions, formId);
+function returnTarget(ret: Submission, submissions: readonly Submission[]): string | undefined {
+  if (ret.returnTo) return ret.returnTo;
+  for (let i = submissions.length - 1; i >= 0; i--) {
+    const s = submissions[i];
+    if (s.at < ret.at && s.outcome === 'submit') return s.step;
+  }
+  return undefined;
+}
+
+/**
+ * The returns a task of `step` answers: every "return" decision that sent work back to this very
+ * step, submitted after the step's last submission (all of them when it was never submitted).
+ * Returns aimed at another step never show: a first 二上 plan does not inherit the 一上 proposal's
+ * return notes, and a plan answered once does not show them again.
+ */
+export function returnNotes(step: string, submissions: readonly Submission[]): ReturnNote[] {
+  let last: Submission | undefined;
+  for (const s of submissions) if (s.step === step && (!last || s.at > last.at)) last = s;
   return submissions
-    .filter((s) => s.outcome === 'return' && (!last || s.at > last.at))
+    .filter(
+      (s) => s.outcome === 'return' && (!last || s.at > last.at) && returnTarget(s, submissions) === step,
+    )
     .map((s) => {
       const d = s.data as { overallComment?: string; comment?: string };
       return {

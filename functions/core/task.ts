@@ -35,7 +35,7 @@ import { getIdempotency, idempotencyPut, requestHash } from './idempotency';
 import { sortableId, stableHash } from './ids';
 import { keys, stripKeys } from './keys';
 import {
-  comparisonForms,
+  comparisonRounds,
   latestOf,
   leadDeptsOf,
   linesOf,
@@ -372,7 +372,6 @@ export async function taskView(ctx: Ctx, p: Principal, id: string): Promise<Task
     submissions: before,
     leadDept: task.leadDept,
   });
-  const compare = new Set(comparisonForms(task.formId));
   return {
     ...summaryOf(task),
     allowedOutcomes: task.allowedOutcomes,
@@ -386,11 +385,8 @@ export async function taskView(ctx: Ctx, p: Principal, id: string): Promise<Task
     submission: own
       ? { id: own.id, outcome: own.outcome, comment: own.comment, at: own.at, by: own.by }
       : undefined,
-    returns: returnNotes(task.formId, before),
-    previousRounds: before
-      .filter((s) => compare.has(s.formId))
-      .reverse()
-      .map(toPrevious),
+    returns: returnNotes(task.step, before),
+    previousRounds: comparisonRounds(task.formId, before).map(toPrevious),
     canComplete: task.status === 'open' && canCompleteTask(p, task),
   };
 }

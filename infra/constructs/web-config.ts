@@ -1,5 +1,6 @@
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { webConfigDocument } from '../../functions/core/web-config';
 import type { WebAuthConfig } from './identity';
 import { SiteDeployment } from './site-deployment';
 import { WEB_CONFIG_OBJECT, type WebHosting } from './web-hosting';
@@ -14,25 +15,24 @@ export interface WebConfigProps {
 }
 
 /**
- * Writes the web app's `/config.json` (`{cityApi, counties:[{code,name,api}], auth}`, the shape the
- * local twin serves) into the web bucket and invalidates it. It needs every county's API URL, which
- * exists only after the county stacks, hence its own stack deployed last. Served with
- * `Cache-Control: no-cache`, so CloudFront revalidates it and no invalidation is needed.
+ * Writes the web app's `/config.json` (`{cityApi, counties:[{code,name,api}], auth, orgs}`, built by
+ * {@link webConfigDocument} exactly as the local twin's) into the web bucket and invalidates it. It
+ * needs every county's API URL, which exists only after the county stacks, hence its own stack
+ * deployed last. Served with `Cache-Control: no-cache`, so CloudFront revalidates it and no
+ * invalidation is needed.
  */
 export class WebConfig extends Construct {
   readonly deployment: SiteDeployment;
 
   constructor(scope: Construct, id: string, props: WebConfigProps) {
     super(scope, id);
-    // API URLs end with `/`; the twin's bases do not, and the web app joins paths onto them.
-    const base = (url: string) => url.replace(/\/$/, '');
     this.deployment = new SiteDeployment(this, 'Deploy', {
       sources: [
-        s3deploy.Source.jsonData(WEB_CONFIG_OBJECT, {
-          cityApi: base(props.cityApi),
-          counties: props.counties.map((c) => ({ code: c.code, name: c.name, api: base(c.api) })),
-          auth: props.auth,
-        }),
+        // The same builder as the twin's gateway: API URLs lose their trailing `/`, orgs come along.
+        s3deploy.Source.jsonData(
+          WEB_CONFIG_OBJECT,
+          webConfigDocument({ cityApi: props.cityApi, counties: props.counties, auth: props.auth }),
+        ),
       ],
       destinationBucket: props.web.bucket,
       prune: false,

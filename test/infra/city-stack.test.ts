@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployedRoutes, ROUTES } from '../../functions/routes';
@@ -155,6 +157,19 @@ describe('city stack with Cognito', () => {
     const markers = JSON.stringify(write.Properties.SourceMarkers);
     expect(markers).toContain('Minsheng-County-340102');
     expect(markers).toContain('UserPoolWebClient');
+    // The written document has the twin's shape, org names included (same builder as the gateway).
+    const written = fs
+      .readdirSync(t.outdir)
+      .map((d) => path.join(t.outdir, d, 'config.json'))
+      .filter((f) => fs.existsSync(f))
+      .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+    expect(written).toHaveLength(1);
+    expect(Object.keys(written[0]).sort()).toEqual(['auth', 'cityApi', 'counties', 'orgs']);
+    expect(written[0].orgs).toContainEqual({
+      id: 'dept_yb',
+      name: '医疗保障局',
+      nameEn: 'Healthcare Security Bureau',
+    });
   });
 
   it('exports the API URL, the user pool ids and the web URL', () => {

@@ -245,7 +245,48 @@ describe('every return path', () => {
 
     const proposal = await waitTask(h, 'county_340103', '340103', year, 'proposal');
     expect(proposal.view.attempt).toBe(2);
-    expect(proposal.view.returns.map((r: any) => r.step)).toContain('cityApproval');
+    // Only the return aimed at the proposal: the lead department's return of the plan is not its business.
+    expect(proposal.view.returns.map((r: any) => r.step)).toEqual(['cityApproval']);
+  });
+
+  test('a first 二上 after a returned 一上 shows 一上 beside the control figures, without the old 一上 return notes', async () => {
+    const year = 2033;
+    expectStatus(await openRound(h, year, ['340103']), 202);
+    await driveTo(h, '340103', year, 'proposal');
+    const jt = await waitTask(h, 'dept_jt', '340103', year, 'deptReview');
+    expectStatus(
+      await complete(h, jt, { outcome: 'return', data: returnAll(jt.view, '里程偏大'), comment: '请核减' }),
+      200,
+    );
+    for (const d of ['dept_mz', 'dept_yb']) {
+      const t = await waitTask(h, d, '340103', year, 'deptReview');
+      expectStatus(await complete(h, t, { outcome: 'approve', data: approveAll(t.view) }), 200);
+    }
+    const again = await waitTask(h, 'county_340103', '340103', year, 'proposal');
+    expect(again.view.returns.map((r: any) => r.comment)).toEqual(['请核减']);
+    const data = {
+      lines: again.view.data.lines.map((l: any) => (l.projectCode === 'MS19' ? { ...l, quantity: 60 } : l)),
+    };
+    expectStatus(await complete(h, again, { outcome: 'submit', data }), 200);
+    for (const d of ['dept_jt', 'dept_mz', 'dept_yb']) {
+      const t = await waitTask(h, d, '340103', year, 'deptReview');
+      expectStatus(await complete(h, t, { outcome: 'approve', data: approveAll(t.view) }), 200);
+    }
+    const city = await waitTask(h, 'city_office', '340103', year, 'cityReview');
+    expectStatus(await complete(h, city, { outcome: 'approve', data: approveAll(city.view) }), 200);
+    const control = await waitTask(h, 'city_office', '340103', year, 'control');
+    expectStatus(await complete(h, control, { outcome: 'submit', data: control.view.data }), 200);
+
+    const plan = await waitTask(h, 'county_340103', '340103', year, 'plan');
+    expect(plan.view.attempt).toBe(1);
+    expect(plan.view.returns).toEqual([]);
+    // Newest first: the control figures, then the latest 一上 only (not the returned first attempt).
+    expect(plan.view.previousRounds.map((r: any) => [r.step, r.formId, r.attempt])).toEqual([
+      ['control', 'alloc-control', 1],
+      ['proposal', 'alloc-proposal', 2],
+    ]);
+    const yishang = plan.view.previousRounds[1].data.lines.find((l: any) => l.projectCode === 'MS19');
+    expect(yishang.quantity).toBe(60);
   });
 
   test('二上 above the 一下 control figures is refused in Chinese with a pointer, and the task stays open', async () => {

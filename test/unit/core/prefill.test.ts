@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { validateSubmission } from '../../../forms/validate';
 import {
   approvedLines,
+  comparisonRounds,
   evenSchedule,
   leadDeptsOf,
   prefill,
@@ -115,7 +116,7 @@ describe('facts read from submissions', () => {
   });
 
   test('a reopened proposal shows the returns made since its last submission', () => {
-    expect(returnNotes('alloc-proposal', upTo('s2'))).toEqual([
+    expect(returnNotes('proposal', upTo('s2'))).toEqual([
       {
         step: 'deptReview',
         org: 'dept_jt',
@@ -125,7 +126,64 @@ describe('facts read from submissions', () => {
         lines: [{ projectCode: 'MS19', comment: '里程偏大' }],
       },
     ]);
-    expect(returnNotes('alloc-proposal', upTo('s3'))).toEqual([]);
+    expect(returnNotes('proposal', upTo('s3'))).toEqual([]);
+  });
+
+  test('a first 二上 plan does not inherit the 一上 return notes', () => {
+    // Never submitted and never returned to: the proposal's old return is not the plan's business.
+    expect(returnNotes('plan', SUBS)).toEqual([]);
+    // Same when the return is recorded without a target (the default: the work under review).
+    const untargeted = SUBS.map((s) => (s.id === 's2' ? { ...s, returnTo: undefined } : s));
+    expect(returnNotes('plan', untargeted)).toEqual([]);
+    expect(returnNotes('proposal', untargeted.slice(0, 2)).map((n) => n.comment)).toEqual(['请核减']);
+  });
+
+  test('a returned plan shows only the returns aimed at the plan since its last submission', () => {
+    const plan = (id: string, at: string): Submission => ({
+      ...SUBS[2],
+      id,
+      step: 'plan',
+      formId: 'alloc-plan',
+      outcome: 'submit',
+      at,
+    });
+    const approval = (id: string, at: string, returnTo: string, comment: string): Submission => ({
+      ...SUBS[1],
+      id,
+      step: 'cityApproval',
+      formId: 'alloc-approval',
+      assignee: { role: 'city_office', org: 'city_office' },
+      outcome: 'return',
+      returnTo,
+      comment,
+      at,
+      data: { lines: [{ projectCode: 'MS19', decision: 'return', comment: comment }] },
+    });
+    const p1 = plan('p1', '2027-02-01T00:00:00.000Z');
+    const r1 = approval('r1', '2027-02-02T00:00:00.000Z', 'plan', '二上第一次退回');
+    const p2 = plan('p2', '2027-02-03T00:00:00.000Z');
+    const r2 = approval('r2', '2027-02-04T00:00:00.000Z', 'proposal', '退回一上');
+    expect(returnNotes('plan', [...SUBS, p1, r1]).map((n) => n.comment)).toEqual(['二上第一次退回']);
+    expect(returnNotes('plan', [...SUBS, p1, r1, p2])).toEqual([]);
+    // Sent back to 一上: the proposal shows it (not the old 一上 return), the plan does not.
+    expect(returnNotes('plan', [...SUBS, p1, r1, p2, r2])).toEqual([]);
+    expect(returnNotes('proposal', [...SUBS, p1, r1, p2, r2])).toMatchObject([
+      { step: 'cityApproval', org: 'city_office', comment: '退回一上' },
+    ]);
+  });
+
+  test('a 二上 plan compares with the control figures and the latest 一上 proposal, newest first', () => {
+    expect(comparisonRounds('alloc-plan', SUBS).map((s) => s.id)).toEqual(['s4', 's3']);
+    const plan: Submission = {
+      ...SUBS[2],
+      id: 'p1',
+      step: 'plan',
+      formId: 'alloc-plan',
+      at: '2027-02-01T00:00:00.000Z',
+    };
+    expect(comparisonRounds('alloc-plan', [...SUBS, plan]).map((s) => s.id)).toEqual(['p1', 's4', 's3']);
+    // Other steps are unchanged: a proposal shows every earlier proposal.
+    expect(comparisonRounds('alloc-proposal', SUBS).map((s) => s.id)).toEqual(['s3', 's1']);
   });
 
   test('approved lines are the latest plan minus any line an approval returned after it', () => {

@@ -2,6 +2,7 @@
  * The one HTTP client of the app: bearer token, JSON, the API's error shape, and a 401 that waits for
  * the user to sign in again and then repeats the request (so nothing typed is lost).
  */
+import { setOrgs } from '../lib/orgs';
 import type { ApiErrorBody, AppConfig, Page } from './types';
 
 /** An API error with its stable code and, for ValidationFailed, the field errors. */
@@ -47,6 +48,7 @@ export function configureClient(opts: { token: TokenSource; onUnauthorized: Reau
 
 export function setConfig(c: AppConfig): void {
   config = c;
+  setOrgs(c.orgs);
 }
 
 export function getConfig(): AppConfig {

@@ -4,6 +4,7 @@
  */
 import type { AuthConfig } from '../auth/pkce';
 import type { Localized } from '../lib/format';
+import type { OrgName } from '../lib/orgs';
 import type { FieldError } from '../lib/pointer';
 
 /** `GET /config.json` on the web origin. */
@@ -11,6 +12,8 @@ export interface AppConfig {
   cityApi: string;
   counties: Array<{ code: string; name: string; api: string }>;
   auth: AuthConfig;
+  /** Org units with their names (city office, lead departments): shown instead of their ids. */
+  orgs?: OrgName[];
 }
 
 /** `{code, message, errors?}` as every API error body. */
@@ -48,6 +51,9 @@ export interface TaskSummary {
   title?: Localized;
   formId?: string;
   formVersion?: number | string;
+  /** Who acts: the role and org unit (a lead department's id for its reviews). */
+  assignee?: { role?: string; org?: string };
+  leadDept?: string;
   dueAt?: string;
   status?: 'open' | 'done';
   createdAt?: string;

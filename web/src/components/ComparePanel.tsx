@@ -33,19 +33,22 @@ function roundLabel(r: PreviousRound, lang: 'zh' | 'en', i: number): string {
  */
 export function ComparePanel({
   rounds,
+  initial = 0,
   current,
   cols,
   lang,
   review,
 }: {
   rounds: PreviousRound[];
+  /** The round shown first (a first 二上 opens on 一上, not on the control figures). */
+  initial?: number;
   current: unknown[];
   cols: Column[];
   lang: 'zh' | 'en';
   review: boolean;
 }) {
   const { t } = useI18n();
-  const [which, setWhich] = useState(0);
+  const [which, setWhich] = useState(initial >= 0 && initial < rounds.length ? initial : 0);
   const [showAll, setShowAll] = useState(false);
   const round = rounds[Math.min(which, rounds.length - 1)];
   // Reviewing: compare the chosen submission with the one of the same form before it.

@@ -3,6 +3,7 @@
  * (`资金需求（万元）· 中央` at `/funds/central`), nested arrays stay one column. Used by the read-only
  * tables (print view, comparison, project lines) so they label values as the form does.
  */
+import { isOrgField, orgName } from './orgs';
 import { toPointer } from './pointer';
 
 export interface Column {
@@ -12,6 +13,8 @@ export interface Column {
   type?: string;
   /** Enum value → display name (from `ui:enumNames`). */
   enumNames?: Record<string, string>;
+  /** The value is an org unit id (a lead department), shown by its name. */
+  org?: boolean;
 }
 
 type Schema = Record<string, unknown>;
@@ -47,6 +50,7 @@ export function columnsOf(
       title: full,
       type: p.type as string | undefined,
     };
+    if (isOrgField(col.pointer)) col.org = true;
     const names = pu['ui:enumNames'];
     if (Array.isArray(p.enum) && Array.isArray(names)) {
       col.enumNames = Object.fromEntries(
@@ -70,10 +74,11 @@ export function at(value: unknown, pointer: string): unknown {
   return node;
 }
 
-/** A cell as text: enum names, 是/否 for booleans, numbers with separators, arrays as a count. */
+/** A cell as text: enum names, org names, 是/否 for booleans, numbers with separators, arrays as a count. */
 export function cellText(col: Column | undefined, v: unknown, lang: 'zh' | 'en' = 'zh'): string {
   if (v === undefined || v === null || v === '') return '';
   if (col?.enumNames && String(v) in col.enumNames) return col.enumNames[String(v)];
+  if (col?.org && typeof v === 'string') return orgName(v, lang);
   if (typeof v === 'boolean') return lang === 'en' ? (v ? 'Yes' : 'No') : v ? '是' : '否';
   if (typeof v === 'number') return v.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
   if (Array.isArray(v)) return lang === 'en' ? `${v.length} items` : `${v.length} 项`;

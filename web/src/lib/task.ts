@@ -3,6 +3,7 @@
  * backup of unsent typing), the previous rounds in one shape, and the outcomes a task offers.
  */
 import type { PreviousRound, ReturnNote, TaskDetail } from '../api/types';
+import { findLines } from './diff';
 
 /** The local copy of unsent typing, kept so a sign-in redirect or a closed tab loses nothing. */
 export interface LocalBackup {
@@ -52,6 +53,31 @@ export function previousRounds(task: TaskDetail): PreviousRound[] {
       ? ({ step, ...rec } as PreviousRound)
       : ({ step, data: v } as PreviousRound);
   });
+}
+
+function hasControlFigures(r: PreviousRound): boolean {
+  return findLines(r.data).lines.some((l) => !!l && typeof l === 'object' && 'control' in (l as object));
+}
+
+/** The round whose control figures bound a plan (the newest with `control` on its lines), if any. */
+export function controlRoundOf(rounds: ReadonlyArray<PreviousRound>): PreviousRound | undefined {
+  return rounds.find(hasControlFigures);
+}
+
+/**
+ * The round a form compares with by default (rounds come newest first): its own last submission
+ * (a resubmission), else the newest other round with lines that is not the control figures (a
+ * first 二上 compares with 一上: same lines, same fields, while the control figures have neither).
+ */
+export function compareRoundOf(
+  rounds: ReadonlyArray<PreviousRound>,
+  formId: string,
+): PreviousRound | undefined {
+  const control = controlRoundOf(rounds);
+  return (
+    rounds.find((r) => r.formId === formId) ??
+    rounds.find((r) => r !== control && findLines(r.data).lines.length > 0)
+  );
 }
 
 /** Does this form have a decision per line (a review)? */

@@ -6,6 +6,7 @@ import { countyName, getConfig, listAll } from '../api/client';
 import type { TaskSummary } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatDate, isOverdue, localized } from '../lib/format';
+import { assignedOrg, isKnownOrg, orgName } from '../lib/orgs';
 import { stepTitle } from '../lib/steps';
 import { href } from '../router';
 
@@ -51,6 +52,8 @@ export function InboxPage() {
           localized(r.title, 'en'),
           countyName(r.county),
           r.county,
+          orgName(assignedOrg(r), 'zh'),
+          orgName(assignedOrg(r), 'en'),
           stepLabel(r),
           String(r.year ?? ''),
         ]
@@ -75,6 +78,7 @@ export function InboxPage() {
             {lang === 'en'
               ? `${countyName(r.county, r.countyName)} · ${r.year ?? ''}`
               : `${countyName(r.county, r.countyName)} · ${r.year ?? ''} 年度`}
+            {isKnownOrg(assignedOrg(r)) && ` · ${orgName(assignedOrg(r), lang)}`}
           </Typography.Text>
         </Space>
       ),

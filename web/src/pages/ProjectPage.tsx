@@ -19,6 +19,7 @@ import type { FundAccount, HistoryEntry, Project } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/messages';
 import { formatAmount, formatDateTime, localized } from '../lib/format';
+import { isKnownOrg, orgName } from '../lib/orgs';
 import { fundsOf, fundsTotal, sortHistory } from '../lib/project';
 import { stepTitle } from '../lib/steps';
 import { href } from '../router';
@@ -80,7 +81,7 @@ export default function ProjectPage({ county, id }: { county: string; id: string
             {p.category ? t(`project.category.${p.category}` as MessageKey) : ''}
           </Descriptions.Item>
           <Descriptions.Item label={t('project.leadDept')}>
-            {String(p.leadDeptName ?? p.leadDept ?? '')}
+            {isKnownOrg(p.leadDept) ? orgName(p.leadDept, lang) : String(p.leadDeptName ?? p.leadDept ?? '')}
           </Descriptions.Item>
         </Descriptions>
       </Card>

@@ -22,6 +22,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { ComparePanel } from '../components/ComparePanel';
 import { PrintLines } from '../components/PrintLines';
 import { FormWithLines } from '../form/FormWithLines';
+import { OrgWidget } from '../form/OrgWidget';
 import { type CellMark, type LinesContext, layoutPaths } from '../form/templates';
 import { checkSubmission, definitionOf, sharedValidator } from '../form/validator';
 import { useI18n } from '../i18n/I18nProvider';
@@ -29,11 +30,14 @@ import type { MessageKey } from '../i18n/messages';
 import { controlPairs, diffLines, excessOverControl, findLines } from '../lib/diff';
 import { formatDate, formatDateTime, isOverdue, localized } from '../lib/format';
 import { IdempotencyKeys } from '../lib/idempotency';
+import { assignedOrg, isKnownOrg, orgName, withOrgWidget } from '../lib/orgs';
 import { errorsToTree, type FieldError, parsePointer } from '../lib/pointer';
 import { cellText, columnsOf, itemSchemaAt } from '../lib/schemaColumns';
 import { stepTitle } from '../lib/steps';
 import {
   approveUndecided,
+  compareRoundOf,
+  controlRoundOf,
   currentReturns,
   dropErrorsAt,
   initialData,
@@ -137,7 +141,10 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
   const localizedForm = useMemo(() => localizeForm(def, lang), [def, lang]);
   const schema = localizedForm.schema as RJSFSchema;
   const uiSchema = useMemo(
-    () => ({ ...localizedForm.uiSchema, 'ui:submitButtonOptions': { norender: true } }),
+    () => ({
+      ...withOrgWidget(localizedForm.schema, localizedForm.uiSchema, OrgWidget),
+      'ui:submitButtonOptions': { norender: true },
+    }),
     [localizedForm],
   );
   const review = isReviewForm(form.schema);
@@ -163,12 +170,8 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
   const { item: itemSchema, ui: itemUi } = itemSchemaAt(schema, uiSchema, linesPath || '/lines');
   const cols = useMemo(() => columnsOf(itemSchema, itemUi), [itemSchema, itemUi]);
   // Rounds come newest first. The control figures bound a plan; a resubmission compares with its own last round.
-  const controlRound = rounds.find((r) =>
-    findLines(r.data).lines.some((l) => l && typeof l === 'object' && 'control' in (l as object)),
-  );
-  const compareRound =
-    rounds.find((r) => r.formId === form.id) ??
-    rounds.find((r) => r !== controlRound && findLines(r.data).lines.length > 0);
+  const controlRound = controlRoundOf(rounds);
+  const compareRound = compareRoundOf(rounds, form.id);
   const marksRef = useRef<{ sig: string; marks: Map<string, Map<string, CellMark>> }>({
     sig: '',
     marks: new Map(),
@@ -417,6 +420,11 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
               {countyName(task.county, task.countyName)}
             </Descriptions.Item>
             <Descriptions.Item label={t('inbox.year')}>{task.year}</Descriptions.Item>
+            {isKnownOrg(assignedOrg(task)) && (
+              <Descriptions.Item label={t('task.assignedOrg')}>
+                {orgName(assignedOrg(task), lang)}
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('inbox.step')}>
               <Tag color="blue">
                 {localized(task.stepName, lang) || localized(stepTitle(task.step), lang) || task.step}
@@ -461,7 +469,9 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
                 <li key={`${n.step}:${n.at}:${n.org}`}>
                   <Typography.Text strong>{localized(stepTitle(n.step), lang) || n.step}</Typography.Text>{' '}
                   <Typography.Text type="secondary">
-                    {[n.by?.name, formatDateTime(n.at)].filter(Boolean).join(' · ')}
+                    {[isKnownOrg(n.org) ? orgName(n.org, lang) : '', n.by?.name, formatDateTime(n.at)]
+                      .filter(Boolean)
+                      .join(' · ')}
                   </Typography.Text>
                   {n.comment && <div>{n.comment}</div>}
                   {(n.lines ?? []).length > 0 && (
@@ -481,7 +491,14 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
       )}
 
       {rounds.length > 0 && (fullLines.lines.length > 0 || review) && (
-        <ComparePanel rounds={rounds} current={fullLines.lines} cols={cols} lang={lang} review={review} />
+        <ComparePanel
+          rounds={rounds}
+          initial={compareRound && !review ? rounds.indexOf(compareRound) : 0}
+          current={fullLines.lines}
+          cols={cols}
+          lang={lang}
+          review={review}
+        />
       )}
 
       <Card className="task-form-card" style={{ marginTop: 12 }}>
