@@ -12,10 +12,10 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, stat, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
@@ -31,19 +31,9 @@ import {
   expectStatus,
   Sessions,
 } from '../local/demo';
-import { startTwin } from '../local/twin';
+import { BENCH_DIR, isMain, type Row, startBenchTwin, writeResult } from './lib';
 
-/** One result line (same shape as bench/run.ts's Row). */
-export interface Row {
-  suite: string;
-  metric: string;
-  value: number | string;
-  unit: string;
-  note?: string;
-}
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
+const root = path.resolve(BENCH_DIR, '..');
 const COUNTY = '340102';
 const CONNECTIONS = 50;
 /** Open tasks prepared for the completion run (one allocation round per year). */
@@ -69,6 +59,20 @@ function summarise(r: autocannon.Result): Load {
     non2xx: r.non2xx,
     errors: r.errors,
   };
+}
+
+/** The p99 and requests/s rows of a load run (the note counts non-2xx answers, if any). */
+function p99AndThroughput(label: string, load: Load): Row[] {
+  return [
+    { suite: 'api', metric: `${label} p99`, value: load.p99, unit: 'ms' },
+    {
+      suite: 'api',
+      metric: `${label} throughput`,
+      value: load.rps,
+      unit: 'req/s',
+      note: load.non2xx ? `${load.non2xx} non-2xx` : undefined,
+    },
+  ];
 }
 
 function claimsOf(token: string): Record<string, unknown> {
@@ -140,15 +144,8 @@ process.stdout.write('\\nBENCH_RESULT ' + JSON.stringify({ loadMs: t1 - t0, invo
 
 /** Runs the suite; returns its rows and writes bench/results/api.json. */
 export async function run(): Promise<Row[]> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'minsheng-bench-api-'));
-  const twin = await startTwin({
-    port: 0,
-    dynamodbPort: 0,
-    sfnPort: 0,
-    dataDir,
-    counties: [COUNTY],
-    log: () => {},
-  });
+  const bench = await startBenchTwin('minsheng-bench-api-', COUNTY);
+  const { twin, dataDir } = bench;
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
   try {
@@ -340,14 +337,7 @@ export async function run(): Promise<Row[]> {
         unit: 'ms',
         note: `${CONNECTIONS} connections, ${inbox.requests} requests`,
       },
-      { suite: 'api', metric: 'GET /tasks p99', value: inbox.p99, unit: 'ms' },
-      {
-        suite: 'api',
-        metric: 'GET /tasks throughput',
-        value: inbox.rps,
-        unit: 'req/s',
-        note: inbox.non2xx ? `${inbox.non2xx} non-2xx` : undefined,
-      },
+      ...p99AndThroughput('GET /tasks', inbox),
     );
 
     // Completion: every request completes a different task with a valid 一上 (five lines). First a
@@ -403,28 +393,23 @@ export async function run(): Promise<Row[]> {
         unit: 'ms',
         note: `${Math.min(CONNECTIONS, rest.length - SOLO)} connections, ${completion.requests} tasks, ${Object.keys(DEMO_LINES).length} lines each`,
       },
-      { suite: 'api', metric: 'complete task p99', value: completion.p99, unit: 'ms' },
-      {
-        suite: 'api',
-        metric: 'complete task throughput',
-        value: completion.rps,
-        unit: 'req/s',
-        note: completion.non2xx ? `${completion.non2xx} non-2xx` : undefined,
-      },
+      ...p99AndThroughput('complete task', completion),
     );
   } finally {
-    await twin.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
-  await mkdir(path.join(here, 'results'), { recursive: true });
-  await writeFile(
-    path.join(here, 'results', 'api.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, connections: CONNECTIONS, tasks: TASKS, rows, details }, null, 2)}\n`,
-  );
+  await writeResult('api', {
+    node: process.version,
+    cpus: os.cpus().length,
+    connections: CONNECTIONS,
+    tasks: TASKS,
+    rows,
+    details,
+  });
   return rows;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+if (isMain(import.meta.url)) {
   const rows = await run();
   for (const r of rows)
     console.log(`${r.metric.padEnd(34)} ${String(r.value).padStart(18)} ${r.unit.padEnd(9)} ${r.note ?? ''}`);

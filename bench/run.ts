@@ -4,18 +4,7 @@
  * `run(): Promise<Row[]>` and also writes its own detailed results file.
  * Pass suite names to run a subset: `npm run bench -- sfn api`.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export interface Row {
-  suite: string;
-  metric: string;
-  value: number | string;
-  unit: string;
-  note?: string;
-}
+import { machine, type Row, writeResult } from './lib';
 
 const SUITES = ['sfn', 'api', 'web'] as const;
 
@@ -36,19 +25,19 @@ async function main(): Promise<void> {
     }
   }
   printTable(rows);
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  await mkdir(path.join(here, 'results'), { recursive: true });
-  const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) };
-  await writeFile(
-    path.join(here, 'results', 'summary.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), machine, rows }, null, 2)}\n`,
-  );
+  await writeResult('summary', { machine: machine(), rows });
   if (failed) process.exitCode = 1;
 }
 
 function printTable(rows: Row[]): void {
   const header = ['suite', 'metric', 'value', 'unit', 'note'];
-  const cells = rows.map((r) => [r.suite, r.metric, typeof r.value === 'number' ? fmt(r.value) : r.value, r.unit, r.note ?? '']);
+  const cells = rows.map((r) => [
+    r.suite,
+    r.metric,
+    typeof r.value === 'number' ? fmt(r.value) : r.value,
+    r.unit,
+    r.note ?? '',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => width(c[i]))));
   const line = (c: string[]) => c.map((s, i) => s + ' '.repeat(widths[i] - width(s))).join('  ');
   console.log(line(header));

@@ -8,10 +8,8 @@
  * Completion is observed in-process (`engine.waitForExecution`), so no polling skews latencies.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CreateStateMachineCommand,
   SendTaskSuccessCommand,
@@ -21,18 +19,9 @@ import {
 import { SfnEngine } from '../local/sfn/engine';
 import { createInProcessInvoker, type InProcessFunction } from '../local/sfn/invoker';
 import { startSfnServer } from '../local/sfn/server';
+import { BENCH_DIR, isMain, machine, type Row, writeResult } from './lib';
 
-/** One result line (same shape as bench/run.ts's Row). */
-export interface Row {
-  suite: string;
-  metric: string;
-  value: number | string;
-  unit: string;
-  note?: string;
-}
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CHAIN = readFileSync(path.join(here, '../test/fixtures/sfn/chain20.asl.json'), 'utf8');
+const CHAIN = readFileSync(path.join(BENCH_DIR, '../test/fixtures/sfn/chain20.asl.json'), 'utf8');
 const ROLE = 'arn:aws:iam::000000000000:role/bench';
 const N = Number(process.env.SFN_BENCH_N ?? 3000);
 const CONCURRENCY = 64;
@@ -80,6 +69,24 @@ async function drive(
   return { perSecond: lat.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
 }
 
+/** A warm-up, then the loaded run (`CONCURRENCY` in flight), then one at a time. */
+async function loadedAndSingle(
+  one: (i: number) => Promise<void>,
+): Promise<{ loaded: RunStats; single: RunStats }> {
+  await drive(200, CONCURRENCY, one, 3_000);
+  const loaded = await drive(N, CONCURRENCY, one);
+  return { loaded, single: await drive(300, 1, one, 2_000) };
+}
+
+/** An SDK client for the local engine's HTTP API (which accepts any credentials). */
+function sfnClient(endpoint: string): SFNClient {
+  return new SFNClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+}
+
 async function engineInProcess(dataDir: string | null): Promise<{ loaded: RunStats; single: RunStats }> {
   const engine = new SfnEngine({ dataDir, invokeLambda: createInProcessInvoker({ echo }) });
   try {
@@ -96,9 +103,7 @@ async function engineInProcess(dataDir: string | null): Promise<{ loaded: RunSta
       const status = await engine.waitForExecution(executionArn);
       if (status !== 'SUCCEEDED') throw new Error(`execution ${executionArn} ended ${status}`);
     };
-    await drive(200, CONCURRENCY, one, 3_000);
-    const loaded = await drive(N, CONCURRENCY, one);
-    return { loaded, single: await drive(300, 1, one, 2_000) };
+    return await loadedAndSingle(one);
   } finally {
     await engine.close();
   }
@@ -106,11 +111,7 @@ async function engineInProcess(dataDir: string | null): Promise<{ loaded: RunSta
 
 async function engineOverHttp(dataDir: string): Promise<{ loaded: RunStats; single: RunStats }> {
   const server = await startSfnServer({ port: 0, dataDir, invokeLambda: createInProcessInvoker({ echo }) });
-  const client = new SFNClient({
-    endpoint: server.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-  });
+  const client = sfnClient(server.url);
   try {
     const { stateMachineArn } = await client.send(
       new CreateStateMachineCommand({ name: 'chain20', definition: CHAIN, roleArn: ROLE }),
@@ -122,9 +123,7 @@ async function engineOverHttp(dataDir: string): Promise<{ loaded: RunStats; sing
       const status = await server.engine.waitForExecution(executionArn as string);
       if (status !== 'SUCCEEDED') throw new Error(`execution ${executionArn} ended ${status}`);
     };
-    await drive(200, CONCURRENCY, one, 3_000);
-    const loaded = await drive(N, CONCURRENCY, one);
-    return { loaded, single: await drive(300, 1, one, 2_000) };
+    return await loadedAndSingle(one);
   } finally {
     client.destroy();
     await server.close();
@@ -194,11 +193,7 @@ async function callbackLatency(dataDir: string): Promise<{ p50: number; p99: num
     dataDir,
     invokeLambda: createInProcessInvoker({ openTask }),
   });
-  const client = new SFNClient({
-    endpoint: server.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-  });
+  const client = sfnClient(server.url);
   const states: Record<string, unknown> = {};
   for (let i = 1; i <= CALLBACK_STEPS; i++) {
     states[`Step${i}`] = {
@@ -342,16 +337,11 @@ export async function run(): Promise<Row[]> {
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
-  await mkdir(path.join(here, 'results'), { recursive: true });
-  const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
-  await writeFile(
-    path.join(here, 'results', 'sfn.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), machine, rows }, null, 2)}\n`,
-  );
+  await writeResult('sfn', { machine: machine(), rows });
   return rows;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const t0 = performance.now();
   const rows = await run();
   const fmt = (v: number | string) => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : v);

@@ -4,31 +4,16 @@
  * Run alone with `npx tsx bench/web.ts`, or through `npm run bench -- web`. Writes bench/results/web.json.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { startTwin } from '../local/twin';
-import { buildWeb, CHROMIUM, requireChromium } from '../test/e2e/browser';
-import type { Row } from './run';
+import { buildWeb, CHROMIUM, CHROMIUM_ARGS, REPO, requireChromium } from '../test/e2e/browser';
+import { isMain, type Row, startBenchTwin, writeResult } from './lib';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '..');
 const DIST = path.join(REPO, 'web/dist');
 const LOADS = Number(process.env.WEB_BENCH_LOADS ?? 7);
 const LINES = 300;
 const KEYSTROKES = 30;
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -139,16 +124,9 @@ export async function run(): Promise<Row[]> {
   buildWeb();
   const sizes = firstLoadSizes();
   const taskGzip = taskChunkGzip();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'ms-bench-web-'));
-  const twin = await startTwin({
-    port: 0,
-    dynamodbPort: 0,
-    sfnPort: 0,
-    dataDir,
-    counties: ['340102'],
-    log: () => {},
-  });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const bench = await startBenchTwin('ms-bench-web-', '340102');
+  const { twin } = bench;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const year = new Date().getFullYear() + 1;
   try {
     // A round, so the county's inbox has a task to show.
@@ -278,20 +256,25 @@ export async function run(): Promise<Row[]> {
           .join('/')} ms`,
       },
     ];
-    await mkdir(path.join(HERE, 'results'), { recursive: true });
-    await writeFile(
-      path.join(HERE, 'results', 'web.json'),
-      `${JSON.stringify({ at: new Date().toISOString(), rows, detail: { firstLoad: sizes, taskChunkGzip: taskGzip, ttiMs: tti, dclMs: dcl, taskLoadMs, keystrokeMs: keys } }, null, 2)}\n`,
-    );
+    await writeResult('web', {
+      rows,
+      detail: {
+        firstLoad: sizes,
+        taskChunkGzip: taskGzip,
+        ttiMs: tti,
+        dclMs: dcl,
+        taskLoadMs,
+        keystrokeMs: keys,
+      },
+    });
     return rows;
   } finally {
     await browser.close().catch(() => {});
-    await twin.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   run().then(
     (rows) => {
       for (const r of rows) console.log(`${r.metric}: ${r.value} ${r.unit}${r.note ? ` (${r.note})` : ''}`);

@@ -1,23 +1,17 @@
 import * as path from 'node:path';
 import { type App, Aspects, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { EventRuleSpec, ScheduleSpec } from '../functions/events';
-import type { FunctionSpec } from '../functions/registry';
-import type { RouteSpec } from '../functions/routes';
 import { type AppConfig, CITY_STACK_ID, countyStackId, WEB_CONFIG_STACK_ID } from './config';
 import { PROJECT_ROOT } from './constructs/function';
 import type { CompiledWorkflowInput } from './constructs/workflows';
 import { CityStack } from './stacks/city-stack';
 import { CountyStack } from './stacks/county-stack';
+import type { SharedListProps } from './stacks/services';
 import { WebConfigStack } from './stacks/web-config-stack';
 import { compiledWorkflows } from './workflow-source';
 
 /** Optional overrides, for tests that synthesize with fixture lists. Defaults: the shared modules. */
-export interface BuildOptions {
-  readonly functions?: readonly FunctionSpec[];
-  readonly routes?: readonly RouteSpec[];
-  readonly eventRules?: readonly EventRuleSpec[];
-  readonly schedules?: readonly ScheduleSpec[];
+export interface BuildOptions extends SharedListProps {
   /** @default every definition of workflows/, compiled */
   readonly workflows?: readonly CompiledWorkflowInput[];
   /** @default <repo>/web/dist */

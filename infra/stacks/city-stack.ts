@@ -1,37 +1,27 @@
 import * as path from 'node:path';
 import { Annotations, Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { EVENT_RULES, type EventRuleSpec, SCHEDULES, type ScheduleSpec } from '../../functions/events';
-import { deployedFunctions, type FunctionSpec } from '../../functions/registry';
-import { deployedRoutes, type RouteSpec } from '../../functions/routes';
 import type { CityConfig, IdentityConfig } from '../config';
-import { DeadLetters } from '../constructs/dead-letters';
+import type { DeadLetters } from '../constructs/dead-letters';
 import { MinshengEventBus } from '../constructs/event-bus';
-import { EventSubscriptions } from '../constructs/event-subscriptions';
+import type { EventSubscriptions } from '../constructs/event-subscriptions';
 import { PROJECT_ROOT } from '../constructs/function';
-import { bindAccess, FunctionSet } from '../constructs/function-set';
-import { MinshengHttpApi } from '../constructs/http-api';
+import type { FunctionSet } from '../constructs/function-set';
+import type { MinshengHttpApi } from '../constructs/http-api';
 import { MinshengIdentity } from '../constructs/identity';
 import { MinshengTable } from '../constructs/table';
 import { WebHosting } from '../constructs/web-hosting';
-import { MinshengWorkflows } from '../constructs/workflows';
+import type { MinshengWorkflows } from '../constructs/workflows';
+import { addStackServices, type SharedListProps } from './services';
 
 /** Properties of {@link CityStack}. */
-export interface CityStackProps extends StackProps {
+export interface CityStackProps extends StackProps, SharedListProps {
   readonly city: CityConfig;
   readonly identity: IdentityConfig;
   /** Origins besides the CloudFront URL the web app is served from (custom domains). @default none */
   readonly extraWebOrigins?: readonly string[];
   /** The built web app. @default `<repo>/web/dist` */
   readonly webDistPath?: string;
-  /** @default deployedFunctions() of functions/registry.ts (twin-only entries skipped) */
-  readonly functions?: readonly FunctionSpec[];
-  /** @default deployedRoutes() of functions/routes.ts (twin-only routes skipped) */
-  readonly routes?: readonly RouteSpec[];
-  /** @default EVENT_RULES of functions/events.ts */
-  readonly eventRules?: readonly EventRuleSpec[];
-  /** @default SCHEDULES of functions/events.ts */
-  readonly schedules?: readonly ScheduleSpec[];
 }
 
 /**
@@ -84,34 +74,24 @@ export class CityStack extends Stack {
     }
     this.events = new MinshengEventBus(this, 'Events');
     this.data = new MinshengTable(this, 'Data');
-    this.functions = new FunctionSet(this, 'Functions', {
+    ({
+      functions: this.functions,
+      workflows: this.workflows,
+      api: this.api,
+      deadLetters: this.deadLetters,
+      subscriptions: this.subscriptions,
+    } = addStackServices(this, {
       kind,
-      specs: props.functions ?? deployedFunctions(),
+      lists: props,
       environment: { STACK_KIND: kind, CITY_CODE: props.city.code },
-    });
-    // No state machines in the city: 'workflows:start' yields STATE_MACHINE_ARNS = {} and no grant;
-    // 'workflows:respond' (SendTask*, not resource-scoped) is granted as declared.
-    this.workflows = new MinshengWorkflows(this, 'Workflows', {
+      table: this.data,
+      bus: this.events,
+      // No state machines in the city: 'workflows:start' yields STATE_MACHINE_ARNS = {} and no grant;
+      // 'workflows:respond' (SendTask*, not resource-scoped) is granted as declared.
       workflows: [],
-      functions: this.functions.byId,
-    });
-    bindAccess(this.functions, kind, { table: this.data, bus: this.events, workflows: this.workflows });
-    this.api = new MinshengHttpApi(this, 'Api', {
-      kind,
-      routes: props.routes ?? deployedRoutes(),
-      functions: this.functions.byId,
       jwt: this.identity.jwt,
       corsOrigins: this.webOrigins,
-    });
-    this.deadLetters = new DeadLetters(this, 'DeadLetters');
-    this.subscriptions = new EventSubscriptions(this, 'Subscriptions', {
-      kind,
-      bus: this.events.bus,
-      rules: props.eventRules ?? EVENT_RULES,
-      schedules: props.schedules ?? SCHEDULES,
-      functions: this.functions.byId,
-      deadLetterQueue: this.deadLetters.queue,
-    });
+    }));
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'City API' });
     new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'Web app' });

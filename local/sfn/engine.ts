@@ -91,6 +91,54 @@ const isOffset = (v: unknown): v is { o: number } =>
   (v as { o: number }).o >= 0;
 
 /**
+ * One page of a list paginated by offset: `list(limit, offset)` is asked for one row more than the
+ * page holds, to learn whether a next page (and so a `nextToken`) exists.
+ */
+function offsetPage<T>(
+  input: Input,
+  list: (limit: number, offset: number) => T[],
+): { items: T[]; next: { nextToken?: string } } {
+  const limit = maxResults(input);
+  const off = decodeToken(str(input, 'nextToken'), isOffset)?.o ?? 0;
+  const rows = list(limit + 1, off);
+  return {
+    items: rows.slice(0, limit),
+    next: rows.length > limit ? { nextToken: encodeToken({ o: off + limit }) } : {},
+  };
+}
+
+/** The optional `error` and `cause` of StopExecution and SendTaskFailure, within AWS's lengths. */
+function errorAndCause(input: Input): { error?: string; cause?: string } {
+  const error = str(input, 'error');
+  const cause = str(input, 'cause');
+  if (error !== undefined && error.length > 256)
+    fail('ValidationException', 'error must be at most 256 characters');
+  if (cause !== undefined && cause.length > 32768)
+    fail('ValidationException', 'cause must be at most 32768 characters');
+  return { error, cause };
+}
+
+/** The fields DescribeExecution and ListExecutions both start an execution with. */
+function executionHead(r: ExecutionRow) {
+  return {
+    executionArn: r.arn,
+    stateMachineArn: r.machine_arn,
+    name: r.name,
+    status: r.status,
+    startDate: r.start_date,
+    ...(r.stop_date !== null ? { stopDate: r.stop_date } : {}),
+  };
+}
+
+/** The version or alias an execution was started through, if any (DescribeExecution and ListExecutions). */
+function executionTarget(r: ExecutionRow) {
+  return {
+    ...(r.version_arn ? { stateMachineVersionArn: r.version_arn } : {}),
+    ...(r.alias_arn ? { stateMachineAliasArn: r.alias_arn } : {}),
+  };
+}
+
+/**
  * The local Step Functions engine: the AWS API operations (`call(op, input)`), durable executions
  * run with the ASL library, a poller firing due timers on the clock, and recovery after a restart.
  */
@@ -590,10 +638,7 @@ export class SfnEngine {
   }
 
   #describeForExecution(i: Input) {
-    const arn = str(i, 'executionArn', true);
-    this.#parseExecutionArn(arn);
-    const row = this.store.getExecution(arn);
-    if (!row) fail('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    const row = this.#executionRow(i);
     const m = this.store.getMachine(row.machine_arn);
     return {
       stateMachineArn: row.version_arn ?? row.machine_arn,
@@ -606,18 +651,15 @@ export class SfnEngine {
   }
 
   #listStateMachines(i: Input) {
-    const limit = maxResults(i);
-    const off = decodeToken(str(i, 'nextToken'), isOffset)?.o ?? 0;
-    const rows = this.store.listMachines(limit + 1, off);
-    const page = rows.slice(0, limit);
+    const { items, next } = offsetPage(i, (limit, off) => this.store.listMachines(limit, off));
     return {
-      stateMachines: page.map((m) => ({
+      stateMachines: items.map((m) => ({
         stateMachineArn: m.arn,
         name: m.name,
         type: m.type,
         creationDate: m.created,
       })),
-      ...(rows.length > limit ? { nextToken: encodeToken({ o: off + limit }) } : {}),
+      ...next,
     };
   }
 
@@ -639,14 +681,10 @@ export class SfnEngine {
     const arn = str(i, 'stateMachineArn', true);
     this.#parseMachineArn(arn);
     this.#machine(arn);
-    const limit = maxResults(i);
-    const off = decodeToken(str(i, 'nextToken'), isOffset)?.o ?? 0;
-    const rows = this.store.listVersions(arn, limit + 1, off);
+    const { items, next } = offsetPage(i, (limit, off) => this.store.listVersions(arn, limit, off));
     return {
-      stateMachineVersions: rows
-        .slice(0, limit)
-        .map((v) => ({ stateMachineVersionArn: v.arn, creationDate: v.created })),
-      ...(rows.length > limit ? { nextToken: encodeToken({ o: off + limit }) } : {}),
+      stateMachineVersions: items.map((v) => ({ stateMachineVersionArn: v.arn, creationDate: v.created })),
+      ...next,
     };
   }
 
@@ -776,10 +814,7 @@ export class SfnEngine {
   }
 
   #deleteAlias(i: Input) {
-    const arn = str(i, 'stateMachineAliasArn', true);
-    const p = this.#parseMachineArn(arn, 'stateMachineAliasArn');
-    if (p.alias === undefined) fail('ValidationException', `Not a state machine alias ARN: ${arn}`);
-    if (!this.store.getAlias(arn)) fail('ResourceNotFound', `Resource not found: '${arn}'`);
+    const arn = this.#alias(str(i, 'stateMachineAliasArn', true)).arn;
     this.store.deleteAlias(arn);
     return {};
   }
@@ -790,14 +825,10 @@ export class SfnEngine {
     if (p.alias !== undefined || p.version !== undefined)
       fail('ValidationException', 'Expected an unqualified state machine ARN');
     this.#machine(arn);
-    const limit = maxResults(i);
-    const off = decodeToken(str(i, 'nextToken'), isOffset)?.o ?? 0;
-    const rows = this.store.listAliases(arn, limit + 1, off);
+    const { items, next } = offsetPage(i, (limit, off) => this.store.listAliases(arn, limit, off));
     return {
-      stateMachineAliases: rows
-        .slice(0, limit)
-        .map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.created })),
-      ...(rows.length > limit ? { nextToken: encodeToken({ o: off + limit }) } : {}),
+      stateMachineAliases: items.map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.created })),
+      ...next,
     };
   }
 
@@ -822,12 +853,9 @@ export class SfnEngine {
     let roleArn = m.role_arn;
     let versionArn: string | null = null;
     let aliasArn: string | null = null;
-    if (p.version !== undefined) {
-      const v = this.store.getVersion(target);
-      if (!v) fail('StateMachineDoesNotExist', `State Machine Does Not Exist: '${target}'`);
-      ({ revision_id: revisionId, role_arn: roleArn } = v);
-      versionArn = v.arn;
-    } else if (p.alias !== undefined) {
+    // A version ARN runs that version; an alias ARN runs one of its versions, picked by weight.
+    let runVersion = p.version !== undefined ? target : undefined;
+    if (p.alias !== undefined) {
       const a = this.store.getAlias(target);
       if (!a) fail('ResourceNotFound', `Resource not found: '${target}'`);
       const routes = JSON.parse(a.routing) as { stateMachineVersionArn: string; weight: number }[];
@@ -840,11 +868,14 @@ export class SfnEngine {
         }
         pick -= r.weight;
       }
-      const v = this.store.getVersion(chosen);
-      if (!v) fail('StateMachineDoesNotExist', `State Machine Does Not Exist: '${chosen}'`);
+      runVersion = chosen;
+      aliasArn = a.arn;
+    }
+    if (runVersion !== undefined) {
+      const v = this.store.getVersion(runVersion);
+      if (!v) fail('StateMachineDoesNotExist', `State Machine Does Not Exist: '${runVersion}'`);
       ({ revision_id: revisionId, role_arn: roleArn } = v);
       versionArn = v.arn;
-      aliasArn = a.arn;
     }
     const arn = `arn:${this.partition}:states:${this.region}:${this.accountId}:execution:${m.name}:${name}`;
     const existing = this.#active.get(arn);
@@ -894,19 +925,13 @@ export class SfnEngine {
   #describeExecution(i: Input) {
     const r = this.#executionRow(i);
     return {
-      executionArn: r.arn,
-      stateMachineArn: r.machine_arn,
-      name: r.name,
-      status: r.status,
-      startDate: r.start_date,
-      ...(r.stop_date !== null ? { stopDate: r.stop_date } : {}),
+      ...executionHead(r),
       input: r.input,
       inputDetails: { included: true },
       ...(r.output !== null ? { output: r.output, outputDetails: { included: true } } : {}),
       ...(r.error !== null ? { error: r.error } : {}),
       ...(r.cause !== null ? { cause: r.cause } : {}),
-      ...(r.version_arn ? { stateMachineVersionArn: r.version_arn } : {}),
-      ...(r.alias_arn ? { stateMachineAliasArn: r.alias_arn } : {}),
+      ...executionTarget(r),
       redriveCount: 0,
       redriveStatus: 'NOT_REDRIVABLE',
     };
@@ -945,16 +970,7 @@ export class SfnEngine {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      executions: page.map((r) => ({
-        executionArn: r.arn,
-        stateMachineArn: r.machine_arn,
-        name: r.name,
-        status: r.status,
-        startDate: r.start_date,
-        ...(r.stop_date !== null ? { stopDate: r.stop_date } : {}),
-        ...(r.version_arn ? { stateMachineVersionArn: r.version_arn } : {}),
-        ...(r.alias_arn ? { stateMachineAliasArn: r.alias_arn } : {}),
-      })),
+      executions: page.map((r) => ({ ...executionHead(r), ...executionTarget(r) })),
       ...(rows.length > limit && last
         ? { nextToken: encodeToken({ start: last.start_date, rowid: last.rowid }) }
         : {}),
@@ -994,12 +1010,7 @@ export class SfnEngine {
 
   async #stopExecution(i: Input) {
     const r = this.#executionRow(i);
-    const error = str(i, 'error');
-    const cause = str(i, 'cause');
-    if (error !== undefined && error.length > 256)
-      fail('ValidationException', 'error must be at most 256 characters');
-    if (cause !== undefined && cause.length > 32768)
-      fail('ValidationException', 'cause must be at most 32768 characters');
+    const { error, cause } = errorAndCause(i);
     const ex = this.#load(r.arn);
     if (!ex) return { stopDate: r.stop_date ?? this.#now() };
     ex.abort(error, cause);
@@ -1037,12 +1048,7 @@ export class SfnEngine {
   }
 
   async #sendTaskFailure(i: Input) {
-    const error = str(i, 'error');
-    const cause = str(i, 'cause');
-    if (error !== undefined && error.length > 256)
-      fail('ValidationException', 'error must be at most 256 characters');
-    if (cause !== undefined && cause.length > 32768)
-      fail('ValidationException', 'cause must be at most 32768 characters');
+    const { error, cause } = errorAndCause(i);
     const { ex, token } = this.#task(i);
     ex.failTask(token, error, cause);
     await this.#flushed(ex);

@@ -744,15 +744,11 @@ export class ExecRuntime {
       this.#close('SUCCEEDED', 'ExecutionSucceeded', { output: out });
       return;
     }
-    const p = this.data.frames[f.parent];
-    delete this.data.frames[f.id];
-    this.ready.delete(f.id);
-    if (p?.step.k !== 'children') return;
-    const s = p.step;
-    p.lastEvent = Math.max(p.lastEvent, f.lastEvent);
+    const parent = this.#detach(f, f.parent);
+    if (!parent) return;
+    const { p, s } = parent;
     s.results[f.slot] = out;
     s.done++;
-    s.children = s.children.filter((c) => c !== f.id);
     const st = this.#state(p);
     if (s.kind === 'map') {
       this.#emit(p, 'MapIterationSucceeded', { name: p.state, index: f.slot });
@@ -778,15 +774,24 @@ export class ExecRuntime {
       this.#close('FAILED', 'ExecutionFailed', { error, cause });
       return;
     }
-    const p = this.data.frames[f.parent];
-    delete this.data.frames[f.id];
-    this.ready.delete(f.id);
-    if (p?.step.k !== 'children') return;
-    p.lastEvent = Math.max(p.lastEvent, f.lastEvent);
-    const s = p.step;
-    s.children = s.children.filter((c) => c !== f.id);
+    const parent = this.#detach(f, f.parent);
+    if (!parent) return;
+    const { p, s } = parent;
     if (s.kind === 'map') this.#emit(p, 'MapIterationFailed', { name: p.state, index: f.slot });
     this.#childrenFailed(p, s, error, cause);
+  }
+
+  /** Drops a finished child frame and takes it off its parent's list; returns the parent and its
+   * children step, or undefined when the parent is no longer waiting for children. */
+  #detach(f: Frame, parentId: number): { p: Frame; s: ChildrenStep } | undefined {
+    const p = this.data.frames[parentId];
+    delete this.data.frames[f.id];
+    this.ready.delete(f.id);
+    if (p?.step.k !== 'children') return undefined;
+    const s = p.step;
+    p.lastEvent = Math.max(p.lastEvent, f.lastEvent);
+    s.children = s.children.filter((c) => c !== f.id);
+    return { p, s };
   }
 
   #childrenFailed(p: Frame, s: ChildrenStep, error: string | undefined, cause: string | undefined): void {

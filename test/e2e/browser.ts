@@ -11,6 +11,16 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const SHOTS = path.join(REPO, 'test-results/e2e');
+/** Launch flags for a headless Chromium in a container: no sandbox, GPU or background traffic. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 /** Fails (never skips) when Chromium is missing, saying how to install it. */
 export function requireChromium(): void {
@@ -57,15 +67,7 @@ export async function launch(): Promise<Browser> {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     viewport: { width: 1440, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {

@@ -13,6 +13,8 @@ import {
   evaluateCompiled,
   NOT_FOUND,
   PathSyntaxError,
+  pathDocument,
+  scalarLiteral,
   truncateJson,
 } from './jsonpath';
 import type { ContextObject, Json } from './types';
@@ -170,20 +172,10 @@ class Parser {
       }
     }
     if (s.startsWith('States.', this.pos)) return { t: 'call', call: this.call(depth + 1) };
-    const num = /^-?(\d+)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(this.pos));
-    if (num) {
-      this.pos += num[0].length;
-      return { t: 'lit', v: Number(num[0]) };
-    }
-    for (const [word, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (s.startsWith(word, this.pos)) {
-        this.pos += word.length;
-        return { t: 'lit', v };
-      }
+    const lit = scalarLiteral(s, this.pos);
+    if (lit) {
+      this.pos += lit.length;
+      return { t: 'lit', v: lit.value };
     }
     return this.error(
       c === undefined ? 'missing argument' : `unexpected '${c}' where an argument was expected`,
@@ -272,7 +264,7 @@ function argValue(arg: IntrinsicArg, input: Json, ctx: ContextObject | undefined
     case 'call':
       return evaluateCall(arg.call, input, ctx);
     case 'path': {
-      const doc = arg.p.context ? ((ctx ?? null) as unknown as Json) : input;
+      const doc = pathDocument(arg.p, input, ctx);
       const v = evaluateCompiled(arg.p, doc);
       if (v === NOT_FOUND)
         throw new StatesError(

@@ -6,7 +6,7 @@
  * Paths are parsed once and cached: the engine evaluates the same handful of paths thousands of times.
  */
 import { StatesError } from './errors';
-import type { Json } from './types';
+import type { ContextObject, Json } from './types';
 
 /** One step of a compiled path. */
 export type Segment =
@@ -180,6 +180,11 @@ export function evaluateCompiled(path: CompiledPath, doc: Json): Json | typeof N
   return selectAll(path.segs, doc, doc);
 }
 
+/** The document a path reads: the context object for `$$...` paths, the state's input otherwise. */
+export function pathDocument(path: CompiledPath, input: Json, ctx: ContextObject | undefined): Json {
+  return path.context ? ((ctx ?? null) as unknown as Json) : input;
+}
+
 /**
  * Writes `value` at a reference path inside `doc`, copying only the objects along the path
  * (the input is never mutated). Missing intermediate objects are created, as AWS does for
@@ -213,6 +218,27 @@ export function writePath(path: CompiledPath, doc: Json, value: Json): Json {
     return fail();
   };
   return write(doc, 0);
+}
+
+/**
+ * A JSON number, `true`, `false` or `null` starting at `pos` in `s`, as filter expressions and
+ * intrinsic arguments both accept them: its value and how many characters it takes; undefined when
+ * none starts there.
+ */
+export function scalarLiteral(
+  s: string,
+  pos: number,
+): { value: number | boolean | null; length: number } | undefined {
+  const num = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(pos));
+  if (num) return { value: Number(num[0]), length: num[0].length };
+  for (const [word, value] of [
+    ['true', true],
+    ['false', false],
+    ['null', null],
+  ] as const) {
+    if (s.startsWith(word, pos)) return { value, length: word.length };
+  }
+  return undefined;
 }
 
 /** JSON text cut to a readable length for error causes. */
@@ -620,21 +646,11 @@ class FilterParser {
       this.pos = i + 1;
       return () => out;
     }
-    const num = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(this.pos));
-    if (num) {
-      this.pos += num[0].length;
-      const v = Number(num[0]);
+    const lit = scalarLiteral(s, this.pos);
+    if (lit) {
+      this.pos += lit.length;
+      const v = lit.value;
       return () => v;
-    }
-    for (const [word, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (s.startsWith(word, this.pos)) {
-        this.pos += word.length;
-        return () => v;
-      }
     }
     return this.error('expected a value');
   }

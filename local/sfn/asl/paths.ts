@@ -10,11 +10,10 @@ import {
   evaluateCompiled,
   NOT_FOUND,
   PathSyntaxError,
+  pathDocument,
   truncateJson,
 } from './jsonpath';
 import type { ContextObject, Json } from './types';
-
-const ctxDoc = (ctx: ContextObject | undefined): Json => (ctx ?? null) as unknown as Json;
 
 function compileOrRuntime(path: string): CompiledPath {
   try {
@@ -30,14 +29,13 @@ function compileOrRuntime(path: string): CompiledPath {
  */
 export function tryReadPath(path: string, input: Json, ctx?: ContextObject): Json | typeof NOT_FOUND {
   const cp = compileOrRuntime(path);
-  return evaluateCompiled(cp, cp.context ? ctxDoc(ctx) : input);
+  return evaluateCompiled(cp, pathDocument(cp, input, ctx));
 }
 
 /** Reads a JSONPath (`$...`, or `$$...` against the context object). Throws StatesError('States.Runtime') when it matches nothing. */
 export function readPath(path: string, input: Json, ctx?: ContextObject): Json {
   const cp = compileOrRuntime(path);
-  const doc = cp.context ? ctxDoc(ctx) : input;
-  const v = evaluateCompiled(cp, doc);
+  const v = evaluateCompiled(cp, pathDocument(cp, input, ctx));
   if (v === NOT_FOUND)
     throw new StatesError('States.Runtime', `Invalid path '${path}' : No results for path: ${cp.normalized}`);
   return v;
@@ -47,6 +45,13 @@ type Compiled = (input: Json, ctx: ContextObject | undefined) => Json;
 
 const templates = new WeakMap<object, Compiled>();
 
+/** A compiled template part that cannot work: evaluating it raises this error. */
+const failing =
+  (error: string, cause: string): Compiled =>
+  () => {
+    throw new StatesError(error, cause);
+  };
+
 function compileDynamic(field: string, expr: string): Compiled {
   if (isIntrinsicCall(expr)) {
     let call: IntrinsicCall;
@@ -54,12 +59,7 @@ function compileDynamic(field: string, expr: string): Compiled {
       call = parseIntrinsic(expr);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      return () => {
-        throw new StatesError(
-          'States.IntrinsicFailure',
-          `The value for the field '${field}' is invalid: ${msg}`,
-        );
-      };
+      return failing('States.IntrinsicFailure', `The value for the field '${field}' is invalid: ${msg}`);
     }
     return (input, ctx) => evaluateParsedIntrinsic(call, input, ctx);
   }
@@ -68,15 +68,10 @@ function compileDynamic(field: string, expr: string): Compiled {
     cp = compilePath(expr);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    return () => {
-      throw new StatesError(
-        'States.Runtime',
-        `The value for the field '${field}' must be a valid JSONPath: ${msg}`,
-      );
-    };
+    return failing('States.Runtime', `The value for the field '${field}' must be a valid JSONPath: ${msg}`);
   }
   return (input, ctx) => {
-    const doc = cp.context ? ctxDoc(ctx) : input;
+    const doc = pathDocument(cp, input, ctx);
     const v = evaluateCompiled(cp, doc);
     if (v === NOT_FOUND)
       throw new StatesError(
@@ -101,14 +96,12 @@ function compileTemplate(t: Json): Compiled {
       const v = t[key];
       if (key.endsWith('.$') && key.length > 2) {
         const out = key.slice(0, -2);
-        if (typeof v === 'string') entries.push([out, compileDynamic(key, v)]);
-        else
-          entries.push([
-            out,
-            () => {
-              throw new StatesError('States.Runtime', `The value for the field '${key}' must be a STRING`);
-            },
-          ]);
+        entries.push([
+          out,
+          typeof v === 'string'
+            ? compileDynamic(key, v)
+            : failing('States.Runtime', `The value for the field '${key}' must be a STRING`),
+        ]);
       } else entries.push([key, compileTemplate(v)]);
     }
     fn = (input, ctx) => {

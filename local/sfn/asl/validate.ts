@@ -160,6 +160,22 @@ class Validator {
     return v;
   }
 
+  /** Reports two fields that must not both be set. */
+  exclusive(o: Obj, a: string, b: string, loc: string): void {
+    if (o[a] !== undefined && o[b] !== undefined)
+      this.schema(`The fields '${a}' and '${b}' cannot both be set`, loc);
+  }
+
+  /** A required, non-empty array field; undefined (and reported) when it is missing or not one. */
+  nonEmptyArray(o: Obj, key: string, loc: string): unknown[] | undefined {
+    const v = o[key];
+    if (v === undefined) this.schema(`These fields are required: [${key}]`, loc);
+    else if (!Array.isArray(v) || v.length === 0)
+      this.schema(`The value for the field '${key}' must be a non-empty ARRAY`, `${loc}/${key}`);
+    else return v;
+    return undefined;
+  }
+
   path(
     o: Obj,
     key: string,
@@ -440,8 +456,7 @@ class Validator {
       ['TimeoutSeconds', 'TimeoutSecondsPath'],
       ['HeartbeatSeconds', 'HeartbeatSecondsPath'],
     ]) {
-      if (st[plain] !== undefined && st[viaPath] !== undefined)
-        this.schema(`The fields '${plain}' and '${viaPath}' cannot both be set`, loc);
+      this.exclusive(st, plain, viaPath, loc);
       this.int(st, plain, loc, 1);
       this.path(st, viaPath, loc, { reference: true });
     }
@@ -503,8 +518,7 @@ class Validator {
       ['Error', 'ErrorPath'],
       ['Cause', 'CausePath'],
     ]) {
-      if (st[plain] !== undefined && st[viaPath] !== undefined)
-        this.schema(`The fields '${plain}' and '${viaPath}' cannot both be set`, loc);
+      this.exclusive(st, plain, viaPath, loc);
       this.str(st, plain, loc);
       const p = this.str(st, viaPath, loc);
       if (p !== undefined) this.dynamic(viaPath, p, `${loc}/${viaPath}`);
@@ -512,12 +526,9 @@ class Validator {
   }
 
   parallel(st: Obj, loc: string): void {
-    const b = st.Branches;
-    const at = `${loc}/Branches`;
-    if (b === undefined) this.schema('These fields are required: [Branches]', loc);
-    else if (!Array.isArray(b) || b.length === 0)
-      this.schema("The value for the field 'Branches' must be a non-empty ARRAY", at);
-    else for (const [i, branch] of b.entries()) this.machine(branch, `${at}/${i}`, 'branch');
+    const branches = this.nonEmptyArray(st, 'Branches', loc);
+    for (const [i, branch] of branches?.entries() ?? [])
+      this.machine(branch, `${loc}/Branches/${i}`, 'branch');
   }
 
   map(st: Obj, loc: string): void {
@@ -528,14 +539,13 @@ class Validator {
         loc,
       );
     if (st.ItemSelector !== undefined) this.template(st.ItemSelector, `${loc}/ItemSelector`, 'ItemSelector');
-    if (st.MaxConcurrency !== undefined && st.MaxConcurrencyPath !== undefined)
-      this.schema("The fields 'MaxConcurrency' and 'MaxConcurrencyPath' cannot both be set", loc);
+    this.exclusive(st, 'MaxConcurrency', 'MaxConcurrencyPath', loc);
     this.int(st, 'MaxConcurrency', loc, 0);
     this.path(st, 'MaxConcurrencyPath', loc, { reference: true });
     const hasProc = st.ItemProcessor !== undefined;
     const hasIter = st.Iterator !== undefined;
-    if (hasProc && hasIter) this.schema("The fields 'ItemProcessor' and 'Iterator' cannot both be set", loc);
-    else if (!hasProc && !hasIter) this.schema('These fields are required: [ItemProcessor]', loc);
+    this.exclusive(st, 'ItemProcessor', 'Iterator', loc);
+    if (!hasProc && !hasIter) this.schema('These fields are required: [ItemProcessor]', loc);
     if (hasProc) this.machine(st.ItemProcessor, `${loc}/ItemProcessor`, 'processor');
     if (hasIter) this.machine(st.Iterator, `${loc}/Iterator`, 'branch');
   }
@@ -561,19 +571,34 @@ class Validator {
     }
   }
 
-  retry(r: unknown, at: string): void {
-    if (!Array.isArray(r)) {
-      this.schema("The value for the field 'Retry' must be an ARRAY", at);
+  /** A Retry or Catch array: every entry an object of the allowed fields with a valid ErrorEquals;
+   * `check` adds what is particular to the kind. */
+  handlers(
+    list: unknown,
+    at: string,
+    field: 'Retry' | 'Catch',
+    what: 'Retrier' | 'Catcher',
+    allowed: readonly string[],
+    check: (x: Obj, loc: string) => void,
+  ): void {
+    if (!Array.isArray(list)) {
+      this.schema(`The value for the field '${field}' must be an ARRAY`, at);
       return;
     }
-    r.forEach((x, i) => {
+    list.forEach((x, i) => {
       const loc = `${at}/${i}`;
       if (!isObj(x)) {
-        this.schema('A Retrier must be an OBJECT', loc);
+        this.schema(`A ${what} must be an OBJECT`, loc);
         return;
       }
-      this.fields(x, RETRIER_FIELDS, loc, 'a Retrier');
-      this.errorEquals(x, loc, i === r.length - 1, 'Retrier');
+      this.fields(x, allowed, loc, `a ${what}`);
+      this.errorEquals(x, loc, i === list.length - 1, what);
+      check(x, loc);
+    });
+  }
+
+  retry(r: unknown, at: string): void {
+    this.handlers(r, at, 'Retry', 'Retrier', RETRIER_FIELDS, (x, loc) => {
       this.int(x, 'IntervalSeconds', loc, 1);
       this.int(x, 'MaxAttempts', loc, 0);
       this.int(x, 'MaxDelaySeconds', loc, 1);
@@ -593,18 +618,7 @@ class Validator {
   }
 
   catch(c: unknown, at: string, scope: Scope): void {
-    if (!Array.isArray(c)) {
-      this.schema("The value for the field 'Catch' must be an ARRAY", at);
-      return;
-    }
-    c.forEach((x, i) => {
-      const loc = `${at}/${i}`;
-      if (!isObj(x)) {
-        this.schema('A Catcher must be an OBJECT', loc);
-        return;
-      }
-      this.fields(x, CATCHER_FIELDS, loc, 'a Catcher');
-      this.errorEquals(x, loc, i === c.length - 1, 'Catcher');
+    this.handlers(c, at, 'Catch', 'Catcher', CATCHER_FIELDS, (x, loc) => {
       if (x.Next === undefined) this.schema('These fields are required: [Next]', loc);
       else this.target(scope, x.Next, 'Next', `${loc}/Next`);
       this.path(x, 'ResultPath', loc, { reference: true, nullable: true, context: false });
@@ -612,11 +626,8 @@ class Validator {
   }
 
   choice(st: Obj, loc: string, scope: Scope): void {
-    const choices = st.Choices;
-    if (choices === undefined) this.schema('These fields are required: [Choices]', loc);
-    else if (!Array.isArray(choices) || choices.length === 0)
-      this.schema("The value for the field 'Choices' must be a non-empty ARRAY", `${loc}/Choices`);
-    else for (const [i, rule] of choices.entries()) this.rule(rule, `${loc}/Choices/${i}`, scope, true);
+    const choices = this.nonEmptyArray(st, 'Choices', loc);
+    for (const [i, rule] of choices?.entries() ?? []) this.rule(rule, `${loc}/Choices/${i}`, scope, true);
     if (st.Default !== undefined) this.target(scope, st.Default, 'Default', `${loc}/Default`);
   }
 

@@ -7,10 +7,9 @@
  */
 import Form from '@rjsf/antd';
 import type { RJSFSchema, ValidatorType } from '@rjsf/utils';
-import { Button, Pagination, Space, Typography } from 'antd';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { translate } from '../i18n/messages';
 import { type ErrorTree, idToPointer, toPointer } from '../lib/pointer';
+import { erroredRows, LineRow, LinesFrame, useLinePages } from './lines';
 import { type CellMark, type LinesContext, templates } from './templates';
 
 type Schema = Record<string, any>;
@@ -87,28 +86,30 @@ export function FormWithLines(props: FormWithLinesProps) {
   }, [errors, key]);
   const hasRest = Object.keys((restSchema as Schema).properties ?? {}).length > 0;
 
-  if (!key) {
-    return (
-      <Form
-        key={version}
-        schema={schema}
-        uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: true } }}
-        formData={rec}
-        validator={validator}
-        templates={templates}
-        formContext={context}
-        extraErrors={errors as any}
-        onChange={(e, id) => {
-          restRef.current = e.formData as Record<string, unknown>;
-          emit(id ? idToPointer(id, e.formData) : undefined);
-        }}
-        readonly={readOnly}
-        showErrorList={false}
-        noHtml5Validate
-        idPrefix="root"
-      />
-    );
-  }
+  /** The form of the fields outside the table (all of them when there is no table). */
+  const restForm = (formSchema: RJSFSchema, formUi: Schema, formData: unknown, formErrors: ErrorTree) => (
+    <Form
+      key={version}
+      schema={formSchema}
+      uiSchema={formUi}
+      formData={formData}
+      validator={validator}
+      templates={templates}
+      formContext={context}
+      extraErrors={formErrors as any}
+      onChange={(e, id) => {
+        restRef.current = e.formData as Record<string, unknown>;
+        emit(id ? idToPointer(id, e.formData) : undefined);
+      }}
+      readonly={readOnly}
+      showErrorList={false}
+      noHtml5Validate
+      idPrefix="root"
+    />
+  );
+
+  if (!key)
+    return restForm(schema, { ...uiSchema, 'ui:submitButtonOptions': { norender: true } }, rec, errors);
 
   const arraySchema = (schema as Schema).properties[key] as Schema;
   return (
@@ -135,26 +136,7 @@ export function FormWithLines(props: FormWithLinesProps) {
           emit(toPointer([key]));
         }}
       />
-      {hasRest && (
-        <Form
-          key={version}
-          schema={restSchema}
-          uiSchema={restUi}
-          formData={restRef.current}
-          validator={validator}
-          templates={templates}
-          formContext={context}
-          extraErrors={restErrors as any}
-          onChange={(e, id) => {
-            restRef.current = e.formData as Record<string, unknown>;
-            emit(id ? idToPointer(id, e.formData) : undefined);
-          }}
-          readonly={readOnly}
-          showErrorList={false}
-          noHtml5Validate
-          idPrefix="root"
-        />
-      )}
+      {hasRest && restForm(restSchema, restUi, restRef.current, restErrors)}
     </div>
   );
 }
@@ -169,20 +151,6 @@ function lineId(line: unknown, i: number): string {
     ids.set(line as object, id);
   }
   return `l${id}`;
-}
-
-function erroredRows(errors: ErrorTree | undefined): number[] {
-  if (!errors) return [];
-  const has = (n: unknown): boolean =>
-    !!n &&
-    typeof n === 'object' &&
-    Object.entries(n as object).some(([k, v]) =>
-      k === '__errors' ? Array.isArray(v) && v.length > 0 : has(v),
-    );
-  return Object.keys(errors)
-    .filter((k) => /^\d+$/.test(k) && has(errors[k]))
-    .map(Number)
-    .sort((a, b) => a - b);
 }
 
 interface LinesTableProps {
@@ -213,14 +181,10 @@ function LinesTable({
   onLine,
   onLinesChanged,
 }: LinesTableProps) {
-  const t = (k: Parameters<typeof translate>[1], v?: Record<string, string | number>) =>
-    translate(context.lang, k, v);
   const pageSize = context.pageSize ?? 10;
-  const [page, setPage] = useState(1);
   const lines = getLines();
-  const pages = Math.max(1, Math.ceil(lines.length / pageSize));
-  const current = Math.min(page, pages);
-  const from = (current - 1) * pageSize;
+  const pages = useLinePages(lines.length, pageSize, toPointer([name]), context.focusLine);
+  const { from, setPage } = pages;
   const bad = useMemo(() => erroredRows(errors), [errors]);
   const options = (uiSchema['ui:options'] ?? {}) as Record<string, unknown>;
   const canAdd =
@@ -232,97 +196,51 @@ function LinesTable({
     () => ({ ...(uiSchema.items ?? {}), 'ui:submitButtonOptions': { norender: true } }),
     [uiSchema],
   );
-  const pointer = toPointer([name]);
-
-  const focus = context.focusLine;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new request (nonce) moves the page, nothing else
-  useEffect(() => {
-    if (focus && focus.path === pointer) setPage(Math.floor(focus.index / pageSize) + 1);
-  }, [focus?.nonce]);
-
   const visible = lines.slice(from, from + pageSize);
   return (
-    <fieldset className="lines-table" id={`root_${name}`} aria-describedby={`root_${name}__summary`}>
-      <legend className="lines-legend">{(schema.title as string) ?? name}</legend>
-      <div className="lines-toolbar" id={`root_${name}__summary`}>
-        <Typography.Text type="secondary">
-          {t('lines.page', {
-            from: lines.length ? from + 1 : 0,
-            to: Math.min(from + pageSize, lines.length),
-            n: lines.length,
-          })}
-        </Typography.Text>
-        {bad.length > 0 && (
-          <Space size={4} wrap role="status" className="lines-errors">
-            <Typography.Text type="danger">{t('lines.errorsOn', { rows: '' })}</Typography.Text>
-            {bad.slice(0, 20).map((i) => (
-              <Button key={i} size="small" danger onClick={() => setPage(Math.floor(i / pageSize) + 1)}>
-                {i + 1}
-              </Button>
-            ))}
-            {bad.length > 20 && <Typography.Text type="danger">…</Typography.Text>}
-          </Space>
-        )}
-        <Pagination
-          size="small"
-          current={current}
-          pageSize={pageSize}
-          total={lines.length}
-          onChange={setPage}
-          showSizeChanger={false}
-          hideOnSinglePage
-        />
-      </div>
-      <div className="lines-body">
-        {visible.map((line, k) => {
-          const i = from + k;
-          return (
-            <div className="line-row" data-line={i} key={lineId(line, i)}>
-              <div className="line-no" aria-hidden="true">
-                {i + 1}
-              </div>
-              <div className="line-fields">
-                <LineForm
-                  name={name}
-                  index={i}
-                  schema={schema.items}
-                  uiSchema={itemUi}
-                  line={line}
-                  validator={validator}
-                  context={context}
-                  marks={context.marks}
-                  errors={errors?.[String(i)] as ErrorTree | undefined}
-                  readOnly={readOnly}
-                  onLine={onLine}
-                />
-              </div>
-              {canRemove && (
-                <Button
-                  size="small"
-                  type="text"
-                  danger
-                  onClick={() => onLinesChanged(lines.filter((_, j) => j !== i))}
-                  aria-label={`${t('lines.remove')} ${t('lines.row', { n: i + 1 })}`}
-                >
-                  {t('lines.remove')}
-                </Button>
-              )}
-            </div>
-          );
-        })}
-      </div>
-      {canAdd && (
-        <Button
-          onClick={() => {
-            onLinesChanged([...lines, {}]);
-            setPage(Math.ceil((lines.length + 1) / pageSize));
-          }}
-          style={{ marginTop: 8 }}
-        >
-          {t('lines.add')}
-        </Button>
-      )}
-    </fieldset>
+    <LinesFrame
+      id={`root_${name}`}
+      title={(schema.title as string) ?? name}
+      lang={context.lang}
+      count={lines.length}
+      pageSize={pageSize}
+      pages={pages}
+      errored={bad}
+      onAdd={
+        canAdd
+          ? () => {
+              onLinesChanged([...lines, {}]);
+              setPage(Math.ceil((lines.length + 1) / pageSize));
+            }
+          : undefined
+      }
+    >
+      {visible.map((line, k) => {
+        const i = from + k;
+        return (
+          <LineRow
+            key={lineId(line, i)}
+            index={i}
+            lang={context.lang}
+            onRemove={canRemove ? () => onLinesChanged(lines.filter((_, j) => j !== i)) : undefined}
+          >
+            <LineForm
+              name={name}
+              index={i}
+              schema={schema.items}
+              uiSchema={itemUi}
+              line={line}
+              validator={validator}
+              context={context}
+              marks={context.marks}
+              errors={errors?.[String(i)] as ErrorTree | undefined}
+              readOnly={readOnly}
+              onLine={onLine}
+            />
+          </LineRow>
+        );
+      })}
+    </LinesFrame>
   );
 }
 

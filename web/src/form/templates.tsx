@@ -16,10 +16,10 @@ import type {
   RJSFSchema,
 } from '@rjsf/utils';
 import { getUiOptions } from '@rjsf/utils';
-import { Button, Form, Pagination, Space, Tag, Tooltip, Typography } from 'antd';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
-import { translate } from '../i18n/messages';
+import { Form, Tag, Tooltip } from 'antd';
+import { type ReactNode, useMemo } from 'react';
 import { toPointer } from '../lib/pointer';
+import { erroredRows, LineRow, LinesFrame, useLinePages } from './lines';
 
 /** A mark on one field: changed since the previous round, or above its control figure. */
 export interface CellMark {
@@ -52,22 +52,6 @@ function layoutOf(uiSchema: unknown): string | undefined {
   return getUiOptions(uiSchema as Record<string, unknown>).layout as string | undefined;
 }
 
-/** Which rows of an array have errors, from its error schema. */
-function erroredRows(errorSchema: unknown): number[] {
-  if (!errorSchema || typeof errorSchema !== 'object') return [];
-  const rows: number[] = [];
-  const has = (n: unknown): boolean =>
-    !!n &&
-    typeof n === 'object' &&
-    Object.entries(n as Record<string, unknown>).some(([k, v]) =>
-      k === '__errors' ? Array.isArray(v) && v.length > 0 : has(v),
-    );
-  for (const [k, v] of Object.entries(errorSchema as Record<string, unknown>)) {
-    if (/^\d+$/.test(k) && has(v)) rows.push(Number(k));
-  }
-  return rows.sort((a, b) => a - b);
-}
-
 /** Arrays: paginated line tables for `layout: "table"`, a compact grid for `"months"`, antd's default otherwise. */
 export function ArrayFieldTemplate(props: ArrayFieldTemplateProps) {
   const layout = layoutOf(props.uiSchema);
@@ -88,62 +72,21 @@ function LinesTable(props: ArrayFieldTemplateProps) {
   const { items, title, fieldPathId, canAdd, onAddClick, disabled, readonly, registry, errorSchema } = props;
   const c = ctx(registry);
   const pageSize = c.pageSize ?? DEFAULT_PAGE;
-  const [page, setPage] = useState(1);
-  const pointer = toPointer(fieldPathId.path);
-  const pages = Math.max(1, Math.ceil(items.length / pageSize));
-  const current = Math.min(page, pages);
-  const from = (current - 1) * pageSize;
-  const visible = items.slice(from, from + pageSize);
+  const pages = useLinePages(items.length, pageSize, toPointer(fieldPathId.path), c.focusLine);
   const bad = useMemo(() => erroredRows(errorSchema), [errorSchema]);
-
-  // A server error or a submit attempt names a line: show its page.
-  const focus = c.focusLine;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new request (nonce) moves the page, nothing else
-  useEffect(() => {
-    if (focus && focus.path === pointer) setPage(Math.floor(focus.index / pageSize) + 1);
-  }, [focus?.nonce]);
-
-  const t = (k: Parameters<typeof translate>[1], v?: Record<string, string | number>) =>
-    translate(c.lang, k, v);
   return (
-    <fieldset className="lines-table" id={fieldPathId.$id} aria-describedby={`${fieldPathId.$id}__summary`}>
-      <legend className="lines-legend">{title}</legend>
-      <div className="lines-toolbar" id={`${fieldPathId.$id}__summary`}>
-        <Typography.Text type="secondary">
-          {t('lines.page', {
-            from: items.length ? from + 1 : 0,
-            to: Math.min(from + pageSize, items.length),
-            n: items.length,
-          })}
-        </Typography.Text>
-        {bad.length > 0 && (
-          <Space size={4} wrap role="status" className="lines-errors">
-            <Typography.Text type="danger">{t('lines.errorsOn', { rows: '' })}</Typography.Text>
-            {bad.slice(0, 20).map((i) => (
-              <Button key={i} size="small" danger onClick={() => setPage(Math.floor(i / pageSize) + 1)}>
-                {i + 1}
-              </Button>
-            ))}
-            {bad.length > 20 && <Typography.Text type="danger">…</Typography.Text>}
-          </Space>
-        )}
-        <Pagination
-          size="small"
-          current={current}
-          pageSize={pageSize}
-          total={items.length}
-          onChange={setPage}
-          showSizeChanger={false}
-          hideOnSinglePage
-        />
-      </div>
-      <div className="lines-body">{visible}</div>
-      {canAdd && !readonly && !disabled && (
-        <Button onClick={onAddClick} style={{ marginTop: 8 }}>
-          {t('lines.add')}
-        </Button>
-      )}
-    </fieldset>
+    <LinesFrame
+      id={fieldPathId.$id}
+      title={title}
+      lang={c.lang}
+      count={items.length}
+      pageSize={pageSize}
+      pages={pages}
+      errored={bad}
+      onAdd={canAdd && !readonly && !disabled ? onAddClick : undefined}
+    >
+      {items.slice(pages.from, pages.from + pageSize)}
+    </LinesFrame>
   );
 }
 
@@ -156,25 +99,15 @@ export function ArrayFieldItemTemplate(props: ArrayFieldItemTemplateProps) {
     const Default = AntdTemplates.ArrayFieldItemTemplate!;
     return <Default {...props} />;
   }
-  const c = ctx(registry);
+  const canRemove = hasToolbar && buttonsProps.hasRemove && !buttonsProps.readonly && !buttonsProps.disabled;
   return (
-    <div className="line-row" data-line={index}>
-      <div className="line-no" aria-hidden="true">
-        {index + 1}
-      </div>
-      <div className="line-fields">{children}</div>
-      {hasToolbar && buttonsProps.hasRemove && !buttonsProps.readonly && !buttonsProps.disabled && (
-        <Button
-          size="small"
-          type="text"
-          danger
-          onClick={buttonsProps.onRemoveItem}
-          aria-label={`${translate(c.lang, 'lines.remove')} ${translate(c.lang, 'lines.row', { n: index + 1 })}`}
-        >
-          {translate(c.lang, 'lines.remove')}
-        </Button>
-      )}
-    </div>
+    <LineRow
+      index={index}
+      lang={ctx(registry).lang}
+      onRemove={canRemove ? buttonsProps.onRemoveItem : undefined}
+    >
+      {children}
+    </LineRow>
   );
 }
 

@@ -22,33 +22,24 @@ export function isOverdue(
 
 const SH = 'Asia/Shanghai';
 
-/** `2027-03-31` in Shanghai time. */
-export function formatDate(iso: string | undefined | null): string {
+const DAY: Intl.DateTimeFormatOptions = { timeZone: SH, year: 'numeric', month: '2-digit', day: '2-digit' };
+
+/** An ISO time in Shanghai time (sv-SE writes ISO-like `2027-03-31 14:05`); unparsable text as is. */
+function formatIn(iso: string | undefined | null, options: Intl.DateTimeFormatOptions): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone: SH,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(d);
+  return new Intl.DateTimeFormat('sv-SE', options).format(d);
+}
+
+/** `2027-03-31` in Shanghai time. */
+export function formatDate(iso: string | undefined | null): string {
+  return formatIn(iso, DAY);
 }
 
 /** `2027-03-31 14:05` in Shanghai time. */
 export function formatDateTime(iso: string | undefined | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone: SH,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(d);
+  return formatIn(iso, { ...DAY, hour: '2-digit', minute: '2-digit', hour12: false });
 }
 
 /** Amounts with thousands separators and up to 2 decimals. */
