@@ -30,7 +30,10 @@ export function webBuildStale(root: string): boolean {
  * Builds the web app when stale. Set MINSHENG_SKIP_WEB_BUILD=1 to serve whatever is there (or the
  * twin's placeholder page) without building.
  */
-export async function ensureWebBuilt(root: string, log: (line: string) => void): Promise<'fresh' | 'built' | 'skipped'> {
+export async function ensureWebBuilt(
+  root: string,
+  log: (line: string) => void,
+): Promise<'fresh' | 'built' | 'skipped'> {
   if (process.env.MINSHENG_SKIP_WEB_BUILD === '1') return 'skipped';
   if (!webBuildStale(root)) return 'fresh';
   const t0 = performance.now();
