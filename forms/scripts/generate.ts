@@ -71,7 +71,7 @@ export function typeName(id: string, version: number): string {
  * Standalone code needs no ajv at run time except two helpers; they are inlined here so the file is plain
  * ESM for any bundler. `date` has the semantics of ajv-formats' full `date` (a test compares them).
  */
-const PRELUDE = `const __ucs2length = (s) => { let n = 0; for (const _c of s) n++; return n; };
+export const PRELUDE = `const __ucs2length = (s) => { let n = 0; for (const _c of s) n++; return n; };
 const __DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const __formats = { date: { validate(s) {
   const m = /^(\\d\\d\\d\\d)-(\\d\\d)-(\\d\\d)$/.exec(s);
@@ -81,6 +81,21 @@ const __formats = { date: { validate(s) {
   return mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && leap ? 29 : __DAYS[mo]);
 } } };
 `;
+
+/**
+ * ajv standalone code for `exportsMap` (export name -> schema key) as plain ESM: the run-time helpers ajv
+ * would `require` are mapped to the ones PRELUDE defines (anything else is a generator error).
+ */
+export function standaloneEsm(ajv: Ajv, exportsMap: Record<string, string>): string {
+  const code = standaloneCode(ajv, exportsMap).replace(
+    /require\("([^"]+)"\)((?:\.\w+)*)/g,
+    (whole, mod: string, member: string) => {
+      if (mod === 'ajv/dist/runtime/ucs2length' && member === '.default') return '__ucs2length';
+      throw new Error(`standalone code needs ${whole}; inline it in the generator prelude`);
+    },
+  );
+  return code.replace(/^"use strict";/, '');
+}
 
 function generateValidators(defs: FormDefinition[]): string {
   const ajv = new Ajv({
@@ -94,12 +109,7 @@ function generateValidators(defs: FormDefinition[]): string {
     ajv.addSchema(def.schema, `${def.id}@${def.version}`);
     exportsMap[ident(def)] = `${def.id}@${def.version}`;
   }
-  let code = standaloneCode(ajv, exportsMap);
-  code = code.replace(/require\("([^"]+)"\)((?:\.\w+)*)/g, (whole, mod: string, member: string) => {
-    if (mod === 'ajv/dist/runtime/ucs2length' && member === '.default') return '__ucs2length';
-    throw new Error(`standalone code needs ${whole}; inline it in the generator prelude`);
-  });
-  code = code.replace(/^"use strict";/, '');
+  const code = standaloneEsm(ajv, exportsMap);
   const map = defs.map((d) => `  ${JSON.stringify(`${d.id}@${d.version}`)}: ${ident(d)},`).join('\n');
   return `${HEADER}/* eslint-disable */\n${PRELUDE}${code}\n\n/** Validator per form, keyed "<id>@<version>". */\nexport const validators = Object.freeze({\n${map}\n});\n`;
 }
@@ -130,7 +140,7 @@ ${list}
 }
 
 /** Titles are Chinese labels: keep them as doc comments instead of letting them name types. */
-function forTypes(node: unknown): unknown {
+export function forTypes(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(forTypes);
   if (typeof node !== 'object' || node === null) return node;
   const out: Record<string, unknown> = {};
@@ -145,22 +155,25 @@ function forTypes(node: unknown): unknown {
   return out;
 }
 
+/** json-schema-to-typescript options of every generated type file (closed objects, formatted like the code). */
+export const TYPE_OPTIONS = {
+  bannerComment: '',
+  additionalProperties: false,
+  ignoreMinAndMaxItems: true,
+  declareExternallyReferenced: true,
+  unreachableDefinitions: false,
+  strictIndexSignatures: true,
+  format: true,
+  style: { singleQuote: true, printWidth: 110 },
+} as const;
+
 async function generateTypes(defs: FormDefinition[]): Promise<string> {
   const parts: string[] = [HEADER];
   for (const def of defs) {
     const name = typeName(def.id, def.version);
     const schema = forTypes(def.schema) as JsonSchema;
     schema.description = `${def.title.zh} (${def.title.en}), ${def.id}@${def.version}`;
-    const ts = await compileTs(schema as never, name, {
-      bannerComment: '',
-      additionalProperties: false,
-      ignoreMinAndMaxItems: true,
-      declareExternallyReferenced: true,
-      unreachableDefinitions: false,
-      strictIndexSignatures: true,
-      format: true,
-      style: { singleQuote: true, printWidth: 110 },
-    });
+    const ts = await compileTs(schema as never, name, TYPE_OPTIONS);
     parts.push(ts.trim(), '');
   }
   const entries = defs.map(

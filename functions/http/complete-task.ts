@@ -5,24 +5,17 @@
 
 import { dynamo, eventBridge, stepFunctions } from '../core/clients';
 import { ValidationFailed } from '../core/errors';
-import { type CompleteRequest, completeTask } from '../core/task';
+import { completeTask } from '../core/task';
+import { requestBody } from './body';
 import { httpHandler, pathParam } from './middleware';
 
 const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
-export const handler = httpHandler<CompleteRequest>(
+export const handler = httpHandler(
   {
     countyGate: true,
     clients: (cfg) => ({ db: dynamo(cfg), events: eventBridge(cfg), sfn: stepFunctions(cfg) }),
-    body: {
-      type: 'object',
-      fields: {
-        outcome: { type: 'enum', values: ['submit', 'approve', 'return', 'reject'], label: '办理结果' },
-        data: { type: 'json-object', label: '表单数据' },
-        comment: { type: 'string', maxLength: 2000, optional: true, label: '意见' },
-        returnTo: { type: 'string', maxLength: 64, optional: true, label: '退回环节' },
-      },
-    },
+    body: requestBody('complete-task'),
   },
   async (req) => {
     const key = req.headers['idempotency-key'];

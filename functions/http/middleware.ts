@@ -2,7 +2,8 @@
  * The shared middy chain of every HTTP handler: header normalisation, request logging, the error
  * edge (named errors -> `{code, message}`; only 4xx messages leave the function), the principal from
  * verified JWT claims, the county-API gate, and JSON body parsing with a size limit (413) and a
- * declared shape (unknown fields are refused). Handlers stay thin: parse, call core, answer.
+ * declared JSON Schema (./schemas, compiled to standalone code; unknown fields are refused).
+ * Handlers stay thin: parse, call core, answer.
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -12,7 +13,7 @@ import type { Config } from '../core/config';
 import { type ConfigNeeds, config } from '../core/config';
 import { type Clients, type Ctx, createContext } from '../core/context';
 import { DomainError, isClientError, PayloadTooLarge, Unauthorized, ValidationFailed } from '../core/errors';
-import { checkShape, type Spec } from './shape';
+import type { BodyCheck } from './body';
 
 /** The process-wide core context, built at cold start (config errors fail the first invocation). */
 let sharedCtx: Ctx | undefined;
@@ -43,8 +44,8 @@ export interface HttpAnswer {
 export interface HandlerOptions<B> {
   /** 'none' for public routes; default 'jwt'. */
   auth?: 'jwt' | 'none';
-  /** Declared body shape; without it a body is refused. */
-  body?: Spec;
+  /** The body's schema check, `requestBody('<schema name>')`; without it a body is refused. */
+  body?: BodyCheck<B>;
   /** Accepted query parameters; any other is refused. */
   query?: readonly string[];
   /** Run on the county stack: county-bound callers must belong to this county. */
@@ -146,8 +147,7 @@ export function httpHandler<B = unknown>(
       const raw = request.event.body;
       const st = states.get(request.event);
       if (raw === undefined || raw === null || raw === '') {
-        if (opts.body && !opts.body.optional)
-          throw new ValidationFailed([{ path: '', message: '缺少请求体' }]);
+        if (opts.body) throw new ValidationFailed([{ path: '', message: '缺少请求体' }]);
         return;
       }
       const bytes = request.event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
@@ -160,7 +160,7 @@ export function httpHandler<B = unknown>(
       } catch {
         throw new ValidationFailed([{ path: '', message: '请求体不是有效的 JSON' }]);
       }
-      const errors = checkShape(parsed, opts.body);
+      const errors = opts.body.check(parsed);
       if (errors.length) throw new ValidationFailed(errors);
       if (st) st.body = parsed;
     },

@@ -2,14 +2,15 @@
 
 import { dynamo } from '../core/clients';
 import { saveDraft } from '../core/task';
+import { requestBody } from './body';
 import { httpHandler, pathParam } from './middleware';
 
-export const handler = httpHandler<{ data: Record<string, unknown> }>(
+export const handler = httpHandler(
   {
     needs: { table: true },
     countyGate: true,
     clients: (cfg) => ({ db: dynamo(cfg) }),
-    body: { type: 'object', fields: { data: { type: 'json-object', label: '表单数据' } } },
+    body: requestBody('save-draft'),
   },
   async (req) => ({ body: await saveDraft(req.ctx, req.principal, pathParam(req, 'id', 64), req.body.data) }),
 );

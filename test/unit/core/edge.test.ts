@@ -5,7 +5,7 @@ import { ConfigError, NotFound, ValidationFailed } from '../../../functions/core
 import { canonicalJson, requestHash } from '../../../functions/core/idempotency';
 import { decodeCursor, encodeCursor, pageSize } from '../../../functions/core/paging';
 import { checkDecision, resolveOrg } from '../../../functions/core/task';
-import { checkShape } from '../../../functions/http/shape';
+import { requestBody } from '../../../functions/http/body';
 
 describe('configuration fails fast', () => {
   const base = { STACK_KIND: 'county', COUNTY_CODE: '340102', TABLE_NAME: 't', EVENT_BUS_NAME: 'b' };
@@ -68,32 +68,26 @@ describe('review decisions agree with the outcome', () => {
 });
 
 describe('request shapes', () => {
-  const spec = {
-    type: 'object' as const,
-    fields: {
-      outcome: { type: 'enum' as const, values: ['submit', 'approve'] },
-      comment: { type: 'string' as const, maxLength: 5, optional: true },
-      n: { type: 'integer' as const, min: 1, max: 3, optional: true },
-    },
-  };
+  const complete = requestBody('complete-task');
+  const draft = requestBody('save-draft');
   test('unknown fields, oversize strings, wrong types and missing fields are each reported with a pointer', () => {
-    expect(checkShape({ outcome: 'submit' }, spec)).toEqual([]);
+    expect(complete.check({ outcome: 'submit', data: {} })).toEqual([]);
     expect(
-      checkShape({ outcome: 'submit', comment: '123456', n: 4, x: 1 }, spec)
+      complete
+        .check({ outcome: 'submit', data: {}, comment: 'x'.repeat(2001), returnTo: 4, x: 1 })
         .map((e) => e.path)
         .sort(),
-    ).toEqual(['/comment', '/n', '/x']);
-    expect(checkShape({}, spec)).toEqual([{ path: '/outcome', message: '缺少必填字段「outcome」' }]);
-    expect(checkShape([], spec)[0].path).toBe('');
-    expect(checkShape({ outcome: 'submit', 'a/b': 1 }, spec)[0].path).toBe('/a~1b');
+    ).toEqual(['/comment', '/returnTo', '/x']);
+    expect(complete.check({ data: {} })).toEqual([{ path: '/outcome', message: '缺少必填字段「办理结果」' }]);
+    expect(complete.check([])[0].path).toBe('');
+    expect(complete.check({ outcome: 'submit', data: {}, 'a/b': 1 })[0].path).toBe('/a~1b');
   });
 
   test('free-form JSON (a draft) is refused when nested deeper than DynamoDB can store', () => {
-    const draft = { type: 'json-object' as const };
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < 40; i++) deep = { a: deep };
-    expect(checkShape({ lines: [{ a: 1 }] }, draft)).toEqual([]);
-    expect(checkShape(deep, draft)[0].message).toContain('嵌套层级');
+    expect(draft.check({ data: { lines: [{ a: 1 }] } })).toEqual([]);
+    expect(draft.check({ data: deep })[0].message).toContain('嵌套层级');
   });
 });
 
