@@ -151,6 +151,49 @@ export function executionName(year: number): string {
 }
 
 /**
+ * Writes the allocation item and its 'allocation.started' audit entry, with `extra` writes in the
+ * same transaction, unless the allocation already exists. Returns whether this call created it.
+ */
+export async function putAllocationOnce(
+  ctx: Ctx,
+  alloc: Allocation,
+  extra: TransactItem[] = [],
+): Promise<boolean> {
+  try {
+    await transact(
+      ctx.db,
+      [
+        {
+          Put: {
+            TableName: ctx.table,
+            Item: { ...keys.allocation(alloc.year), kind: 'allocation', ...alloc },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        auditPut(
+          ctx.table,
+          keys.allocationPartition(alloc.year),
+          {
+            at: alloc.startedAt,
+            action: 'allocation.started',
+            by: SYSTEM_ACTOR,
+            round: { year: alloc.year },
+            summary: `${alloc.year}年度任务分解开始`,
+          },
+          new Date(alloc.startedAt),
+        ),
+        ...extra,
+      ],
+      () => new Conflict('already started', 'AllocationExists'),
+    );
+    return true;
+  } catch (e) {
+    if (!(e instanceof Conflict)) throw e;
+    return false;
+  }
+}
+
+/**
  * Starts this county's allocation for an opened round: writes the allocation (once) with its audit
  * entry and progress event, then starts the execution `allocation-<year>`. Safe to repeat: an
  * existing allocation or execution counts as started. Returns false when the round excludes this
@@ -189,38 +232,7 @@ export async function startAllocation(
       version: 1,
       at,
     });
-    pending = [event];
-    try {
-      await transact(
-        ctx.db,
-        [
-          {
-            Put: {
-              TableName: ctx.table,
-              Item: { ...keys.allocation(round.year), kind: 'allocation', ...alloc },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          auditPut(
-            ctx.table,
-            keys.allocationPartition(round.year),
-            {
-              at,
-              action: 'allocation.started',
-              by: SYSTEM_ACTOR,
-              round: { year: round.year },
-              summary: `${round.year}年度任务分解开始`,
-            },
-            now,
-          ),
-          outboxPut(ctx.table, event, at),
-        ],
-        () => new Conflict('already started', 'AllocationExists'),
-      );
-    } catch (e) {
-      if (!(e instanceof Conflict)) throw e;
-      pending = [];
-    }
+    pending = (await putAllocationOnce(ctx, alloc, [outboxPut(ctx.table, event, at)])) ? [event] : [];
   }
   const arn = ctx.cfg.stateMachineArns.allocation;
   if (!arn) throw new Error('STATE_MACHINE_ARNS has no "allocation" entry');

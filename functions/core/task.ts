@@ -12,6 +12,7 @@ import {
   allocationChange,
   getAllocation,
   listSubmissions,
+  putAllocationOnce,
   submissionPut,
   withAllocationRetry,
 } from './allocation';
@@ -176,35 +177,7 @@ async function ensureAllocation(ctx: Ctx, input: AllocationInput): Promise<Alloc
     startedAt: at,
     version: 1,
   };
-  try {
-    await transact(
-      ctx.db,
-      [
-        {
-          Put: {
-            TableName: ctx.table,
-            Item: { ...keys.allocation(input.year), kind: 'allocation', ...alloc },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        auditPut(
-          ctx.table,
-          keys.allocationPartition(input.year),
-          {
-            at,
-            action: 'allocation.started',
-            by: SYSTEM_ACTOR,
-            round: { year: input.year },
-            summary: `${input.year}年度任务分解开始`,
-          },
-          ctx.now(),
-        ),
-      ],
-      () => new Conflict('exists', 'AllocationExists'),
-    );
-  } catch (e) {
-    if (!(e instanceof Conflict)) throw e;
-  }
+  await putAllocationOnce(ctx, alloc);
   return (await getAllocation(ctx, input.year)) as Allocation;
 }
 
