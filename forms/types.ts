@@ -25,8 +25,20 @@ export interface FormDefinition {
   uiSchema: Record<string, unknown>;
   /** Labels in other languages, keyed by JSON pointer into `schema`. */
   i18n?: { en?: Record<string, LabelOverride> };
+  /** What some fields mean to the platform (see forms/roles.ts). */
+  roles?: FormRoles;
   /** Names of the domain rules run after the schema. */
   rules: string[];
+}
+
+/** Field roles a form declares; see `roles` in form-definition.schema.json. */
+export interface FormRoles {
+  lines?: string;
+  lineKey?: string;
+  lineLabel?: string;
+  decision?: string;
+  lineComment?: string;
+  comment?: string;
 }
 
 /** One validation problem. `path` is a JSON pointer into the submitted data ('' = the whole submission). */

@@ -11,21 +11,19 @@ import { FORBIDDEN_KEYS } from './harden';
 import { FormNotFoundError, formKey, getForm, hasForm } from './index';
 import { toFieldErrors } from './messages';
 import { pointer } from './pointer';
-import { type CatalogueProject, getRule, type RuleContext, type RuleNeed } from './rules';
+import { getRule, type RuleContext } from './rules';
 import { type FormSettings, resolveSettings } from './settings';
 import type { FieldError, FormDefinition, ValidationResult } from './types';
 
-export type { CatalogueProject } from './rules';
 export type { FieldError, ValidationResult } from './types';
 
-/** What the rules need beyond the data; which fields matter depends on the form's rules. */
+/** What the rules need beyond the data; which facts matter depends on the form's rules. */
 export interface ValidationContext {
-  /** Fiscal year of the round (datesInYear, constructionDueNov30). */
-  year?: number;
-  /** The 一下 control-figure submission (alloc-control data) for planWithinControl. */
-  control?: unknown;
-  /** The year's project catalogue (catalogueLines), e.g. the execution input's `projects`. */
-  projects?: readonly CatalogueProject[];
+  /**
+   * Facts by name, as the task's workflow supplies them (the server's task view sends the same to
+   * the browser): `year` always, and whatever the kit adds (a catalogue, control figures, ...).
+   */
+  facts?: Readonly<Record<string, unknown>>;
   /** Overrides of the policy defaults in forms/settings.ts. */
   settings?: Partial<FormSettings>;
   /** The definition of a form version that is not built in (admin-published); compiled at run time and cached. */
@@ -64,12 +62,6 @@ export function needsRuntimeCompile(
 ): boolean {
   return context.allErrors === true || !hasForm(formId, version);
 }
-
-const NEED_LABELS: Record<RuleNeed, string> = {
-  year: '年度',
-  control: '一下控制数',
-  projects: '本年度项目清单',
-};
 
 function resolveDefinition(formId: string, version: number, ctx: ValidationContext): FormDefinition {
   if (hasForm(formId, version)) return getForm(formId, version);
@@ -135,13 +127,7 @@ export function validateSubmission(
     return { ok: false, errors: toFieldErrors(def.schema, validate.errors).slice(0, MAX_ERRORS) };
   }
 
-  const ruleCtx: RuleContext = {
-    year: context.year,
-    control: context.control,
-    projects: context.projects,
-    settings,
-    schema: def.schema,
-  };
+  const ruleCtx: RuleContext = { facts: context.facts ?? {}, settings, schema: def.schema };
   const errors: FieldError[] = [];
   for (const name of def.rules) {
     const rule = getRule(name);
@@ -149,11 +135,11 @@ export function validateSubmission(
       errors.push({ path: '', message: `表单规则 ${name} 不存在`, code: 'form.unknownRule' });
       continue;
     }
-    const missing = rule.needs.filter((n) => ruleCtx[n] === undefined || ruleCtx[n] === null);
+    const missing = rule.needs.filter((n) => ruleCtx.facts[n.fact] === undefined || ruleCtx.facts[n.fact] === null);
     if (missing.length > 0) {
       errors.push({
         path: '',
-        message: `无法校验「${rule.description.zh}」：缺少${missing.map((n) => NEED_LABELS[n]).join('、')}`,
+        message: `无法校验「${rule.description.zh}」：缺少${missing.map((n) => n.label).join('、')}`,
         code: 'rule.contextMissing',
       });
       continue;

@@ -1,61 +1,83 @@
 /**
- * The one source of truth for event routing and schedules. CDK turns EVENT_RULES into EventBridge
- * rules and SCHEDULES into EventBridge Scheduler schedules (Asia/Shanghai); the local twin's bus and
- * scheduler read the same lists. Event detail shapes live in `core/events.ts`.
+ * The one source of truth for event routing and schedules: the runtime's, then each kit's. CDK
+ * turns EVENT_RULES into EventBridge rules and SCHEDULES into EventBridge Scheduler schedules
+ * (Asia/Shanghai); the local twin's bus and scheduler read the same lists. Event detail shapes live in
+ * contracts/events.ts, sources in contracts/sources.ts.
  */
-import type { FunctionId, StackKind } from './registry';
+import type { EventRuleSpec, ScheduleSpec } from '../contracts/manifest';
+import { EXECUTION_STATUS_CHANGE } from '../contracts/sources';
+import { KIT_MANIFESTS } from './kits/manifests';
 
-/** Every Minsheng event goes to the city's bus; `source` tells who published it. */
-export const EVENT_SOURCES = {
-  county: 'minsheng.county',
-  city: 'minsheng.city',
-} as const;
+export type { EventOrigin, EventRuleSpec, ScheduleSpec } from '../contracts/manifest';
 
-export interface EventRuleSpec {
-  /** Stable id, PascalCase; part of construct ids. */
-  id: string;
-  /** The stack whose function is the target (the rule lives on the city bus either way). */
-  stack: StackKind;
-  source: readonly string[];
-  detailType: readonly string[];
-  fn: FunctionId;
-}
+/** Detail types that resume an execution waiting for an event, or start a triggered instance. */
+const SUBJECT_EVENTS = ['InstanceChanged', 'ProjectCreated'] as const;
 
-export interface ScheduleSpec {
-  id: string;
-  stack: StackKind;
-  /** EventBridge Scheduler cron expression body, e.g. `0 9 1 * ? *` (min hour dom month dow year). */
-  cron: string;
-  timezone: 'Asia/Shanghai';
-  fn: FunctionId;
-  input?: unknown;
-}
-
-export const EVENT_RULES = [
+export const RUNTIME_EVENT_RULES: readonly EventRuleSpec[] = [
   {
-    id: 'StartAllocationOnRoundOpened',
+    id: 'StartWorkflowOnRequest',
     stack: 'county',
-    source: [EVENT_SOURCES.city],
-    detailType: ['AllocationRoundOpened'],
-    fn: 'StartAllocation',
+    from: ['city'],
+    detailType: ['WorkflowStartRequested'],
+    fn: 'StartWorkflow',
   },
   {
-    id: 'InboxFromCountyTasks',
+    id: 'SubjectEventsOwn',
+    stack: 'county',
+    from: ['own'],
+    detailType: SUBJECT_EVENTS,
+    fn: 'SubjectEvents',
+  },
+  {
+    id: 'CitySubjectEvents',
     stack: 'city',
-    source: [EVENT_SOURCES.county],
-    detailType: ['TaskOpened', 'TaskCompleted', 'AllocationStepChanged'],
+    from: ['own'],
+    detailType: SUBJECT_EVENTS,
+    fn: 'SubjectEvents',
+  },
+  {
+    id: 'CountyLifecycle',
+    stack: 'county',
+    from: ['stepFunctions'],
+    detailType: [EXECUTION_STATUS_CHANGE],
+    fn: 'Lifecycle',
+  },
+  {
+    id: 'CityLifecycle',
+    stack: 'city',
+    from: ['stepFunctions'],
+    detailType: [EXECUTION_STATUS_CHANGE],
+    fn: 'Lifecycle',
+  },
+  {
+    id: 'InboxFromStacks',
+    stack: 'city',
+    from: ['anyCounty', 'own'],
+    detailType: ['TaskOpened', 'TaskCompleted', 'TaskCancelled', 'InstanceChanged', 'NotificationRaised'],
     fn: 'InboxProjector',
   },
   {
     id: 'ProjectsFromCounties',
     stack: 'city',
-    source: [EVENT_SOURCES.county],
+    from: ['anyCounty'],
     detailType: ['ProjectCreated'],
     fn: 'ProjectReadModel',
   },
-] as const satisfies readonly EventRuleSpec[];
+];
 
-export const SCHEDULES = [
+export const RUNTIME_SCHEDULES: readonly ScheduleSpec[] = [
   { id: 'CountySweeper', stack: 'county', cron: '* * * * ? *', timezone: 'Asia/Shanghai', fn: 'Sweeper' },
   { id: 'CitySweeper', stack: 'city', cron: '* * * * ? *', timezone: 'Asia/Shanghai', fn: 'Sweeper' },
-] as const satisfies readonly ScheduleSpec[];
+  { id: 'CountyTicker', stack: 'county', cron: '* * * * ? *', timezone: 'Asia/Shanghai', fn: 'Ticker' },
+  { id: 'CityTicker', stack: 'city', cron: '* * * * ? *', timezone: 'Asia/Shanghai', fn: 'Ticker' },
+];
+
+export const EVENT_RULES: readonly EventRuleSpec[] = [
+  ...RUNTIME_EVENT_RULES,
+  ...KIT_MANIFESTS.flatMap((k) => k.eventRules ?? []),
+];
+
+export const SCHEDULES: readonly ScheduleSpec[] = [
+  ...RUNTIME_SCHEDULES,
+  ...KIT_MANIFESTS.flatMap((k) => k.schedules ?? []),
+];

@@ -1,50 +1,17 @@
 /**
- * The one registry of Lambda functions. CDK creates a NodejsFunction per entry for each stack kind
- * listed in `stacks`; the local twin's invoker maps function names and ARNs to the same entry
- * modules. Ids are PascalCase and stable: they appear in ARNs, construct ids and definition
- * substitutions (`${<Id>Arn}`) of compiled workflows.
+ * The one registry of Lambda functions: the runtime's own, then each kit's (functions/kits/*\/manifest.ts).
+ * CDK creates a NodejsFunction per entry for each stack kind listed in `stacks`; the local twin's
+ * invoker maps function names and ARNs to the same entry modules. Ids are PascalCase and stable:
+ * they appear in ARNs, construct ids and definition substitutions (`${<Id>Arn}`) of compiled workflows.
  */
-export type StackKind = 'county' | 'city';
+import type { FunctionSpec } from '../contracts/manifest';
+import { KIT_MANIFESTS } from './kits/manifests';
 
-/**
- * What a function may touch in its own stack. Infra grants exactly these (scoped to that stack's
- * resources) and sets the matching environment: 'table:*' -> TABLE_NAME, 'events:publish' ->
- * EVENT_BUS_NAME, 'workflows:start' -> STATE_MACHINE_ARNS (StartExecution, DescribeExecution,
- * GetExecutionHistory), 'workflows:respond' -> SendTaskSuccess/Failure/Heartbeat.
- */
-export type FunctionAccess =
-  | 'table:read'
-  | 'table:readWrite'
-  | 'events:publish'
-  | 'workflows:start'
-  | 'workflows:respond';
+export type { FunctionAccess, FunctionSpec, StackKind } from '../contracts/manifest';
+export type FunctionId = string;
 
-export interface FunctionSpec {
-  /** Stable id, PascalCase. */
-  id: string;
-  /** Module path relative to the repository root. */
-  entry: string;
-  /** Exported handler name in the module. */
-  handler: string;
-  /** Which stacks deploy this function. */
-  stacks: readonly StackKind[];
-  description: string;
-  timeoutSeconds?: number;
-  memoryMb?: number;
-  /**
-   * Least-privilege declaration. When absent the function gets everything its stack offers (table
-   * read/write, publish, start + respond to workflows; no 'workflows:start' for functions a workflow
-   * itself invokes, which would be a dependency cycle). Declare it to narrow.
-   */
-  access?: readonly FunctionAccess[];
-  /**
-   * Exists only on the local twin (e.g. password login against the local issuer); CDK skips it,
-   * since in AWS users sign in at Cognito or the OIDC issuer.
-   */
-  twinOnly?: boolean;
-}
-
-export const FUNCTIONS = [
+/** The runtime's functions: generic, for any workflow. */
+export const RUNTIME_FUNCTIONS: readonly FunctionSpec[] = [
   {
     id: 'Health',
     entry: 'functions/http/health.ts',
@@ -53,23 +20,40 @@ export const FUNCTIONS = [
     description: 'GET /health: liveness of the API',
     access: [],
   },
+  // ---- steps (invoked by compiled workflows) ----
   {
     id: 'OpenTask',
-    entry: 'functions/tasks/open-task.ts',
+    entry: 'functions/steps/open-task.ts',
     handler: 'handler',
-    stacks: ['county'],
-    description: 'Workflow human step (waitForTaskToken): stores the open task, its token and due date',
-    access: ['table:readWrite', 'events:publish'],
+    stacks: ['county', 'city'],
+    description: 'Human step (waitForTaskToken): stores the open task, its token, due date and timers',
+    access: ['table:readWrite', 'catalogue:read', 'events:publish'],
   },
   {
-    id: 'CreateProjects',
-    entry: 'functions/tasks/create-projects.ts',
+    id: 'FanOutList',
+    entry: 'functions/steps/fan-out-list.ts',
     handler: 'handler',
-    stacks: ['county'],
-    description: 'Workflow system step: turns the approved 二下 lines into the county projects of the year',
-    access: ['table:readWrite', 'events:publish'],
+    stacks: ['county', 'city'],
+    description: "Fan-out step: the list of items the instance's kit computes",
+    access: ['table:read', 'catalogue:read'],
   },
-  // ---- allocation API (issue 4): city API ----
+  {
+    id: 'WaitUntil',
+    entry: 'functions/steps/wait-until.ts',
+    handler: 'handler',
+    stacks: ['county', 'city'],
+    description: 'Wait step: the moment a date rule resolves to for the instance',
+    access: ['table:read', 'catalogue:read'],
+  },
+  {
+    id: 'AwaitEvent',
+    entry: 'functions/steps/await-event.ts',
+    handler: 'handler',
+    stacks: ['county', 'city'],
+    description: 'Wait-for-event step (waitForTaskToken): registers the execution as waiting for an event',
+    access: ['table:readWrite'],
+  },
+  // ---- HTTP: city API ----
   {
     id: 'AuthLogin',
     entry: 'functions/http/auth-login.ts',
@@ -88,27 +72,43 @@ export const FUNCTIONS = [
     access: [],
   },
   {
-    id: 'OpenRound',
-    entry: 'functions/http/open-round.ts',
-    handler: 'handler',
-    stacks: ['city'],
-    description: 'POST /allocation-rounds: the city office opens a year of 二上二下',
-    access: ['table:readWrite', 'events:publish'],
-  },
-  {
-    id: 'GetRound',
-    entry: 'functions/http/get-round.ts',
-    handler: 'handler',
-    stacks: ['city'],
-    description: 'GET /allocation-rounds/{year}: round progress per county (read model)',
-    access: ['table:read'],
-  },
-  {
     id: 'ListInbox',
     entry: 'functions/http/list-inbox.ts',
     handler: 'handler',
     stacks: ['city'],
-    description: "GET /tasks: the caller's inbox across counties (read model)",
+    description: "GET /tasks: the caller's inbox across stacks (read model)",
+    access: ['table:read'],
+  },
+  {
+    id: 'ListNotifications',
+    entry: 'functions/http/list-notifications.ts',
+    handler: 'handler',
+    stacks: ['city'],
+    description: "GET /notifications: the caller's reminders, escalations and notices, with the unread count",
+    access: ['table:read'],
+  },
+  {
+    id: 'ReadNotification',
+    entry: 'functions/http/read-notification.ts',
+    handler: 'handler',
+    stacks: ['city'],
+    description: 'POST /notifications/{id}/read: marks a notification read',
+    access: ['table:readWrite'],
+  },
+  {
+    id: 'StartInstances',
+    entry: 'functions/http/start-instances.ts',
+    handler: 'handler',
+    stacks: ['city'],
+    description: 'POST /workflows/{id}/instances: a manual start by the roles the definition names',
+    access: ['table:readWrite', 'catalogue:read', 'events:publish', 'workflows:start'],
+  },
+  {
+    id: 'ListInstances',
+    entry: 'functions/http/list-instances.ts',
+    handler: 'handler',
+    stacks: ['city'],
+    description: 'GET /workflows/{id}/instances?year=: each stack’s instances with their open steps (read model)',
     access: ['table:read'],
   },
   {
@@ -119,20 +119,20 @@ export const FUNCTIONS = [
     description: 'GET /projects?year=: projects the caller may see across counties (read model)',
     access: ['table:read'],
   },
-  // ---- allocation API: county API ----
+  // ---- HTTP: the task API (county APIs; the city API for city workflows' tasks) ----
   {
     id: 'GetTask',
     entry: 'functions/http/get-task.ts',
     handler: 'handler',
-    stacks: ['county'],
-    description: 'GET /tasks/{id}: task, pinned form, prefill or draft, earlier rounds',
-    access: ['table:readWrite', 'workflows:respond'],
+    stacks: ['county', 'city'],
+    description: 'GET /tasks/{id}: task, pinned form, prefill or draft, rule facts, earlier submissions',
+    access: ['table:readWrite', 'catalogue:read', 'workflows:respond'],
   },
   {
     id: 'SaveDraft',
     entry: 'functions/http/save-draft.ts',
     handler: 'handler',
-    stacks: ['county'],
+    stacks: ['county', 'city'],
     description: 'PUT /tasks/{id}/draft: keeps unfinished form data',
     access: ['table:readWrite'],
   },
@@ -140,9 +140,9 @@ export const FUNCTIONS = [
     id: 'CompleteTask',
     entry: 'functions/http/complete-task.ts',
     handler: 'handler',
-    stacks: ['county'],
+    stacks: ['county', 'city'],
     description: 'POST /tasks/{id}/complete: records the decision once and resumes the workflow',
-    access: ['table:readWrite', 'events:publish', 'workflows:respond'],
+    access: ['table:readWrite', 'catalogue:read', 'events:publish', 'workflows:respond'],
   },
   {
     id: 'GetProject',
@@ -157,24 +157,49 @@ export const FUNCTIONS = [
     entry: 'functions/http/project-history.ts',
     handler: 'handler',
     stacks: ['county'],
-    description: 'GET /projects/{id}/history: every change of a project, by round',
-    access: ['table:read'],
+    description: 'GET /projects/{id}/history: every change of a project',
+    access: ['table:read', 'catalogue:read'],
   },
-  // ---- allocation events and schedules ----
+  // ---- events and schedules ----
   {
-    id: 'StartAllocation',
-    entry: 'functions/events/start-allocation.ts',
+    id: 'StartWorkflow',
+    entry: 'functions/events/start-workflow.ts',
     handler: 'handler',
     stacks: ['county'],
-    description: "AllocationRoundOpened -> starts the county's execution allocation-<year> (idempotent)",
-    access: ['table:readWrite', 'events:publish', 'workflows:start'],
+    description: 'WorkflowStartRequested -> starts the instance for its subject (idempotent)',
+    access: ['table:readWrite', 'catalogue:read', 'events:publish', 'workflows:start'],
+  },
+  {
+    id: 'SubjectEvents',
+    entry: 'functions/events/subject-events.ts',
+    handler: 'handler',
+    stacks: ['county', 'city'],
+    description: "The stack's own domain events -> event triggers start instances, waiting executions resume",
+    access: ['table:readWrite', 'catalogue:read', 'events:publish', 'workflows:start', 'workflows:respond'],
+  },
+  {
+    id: 'Lifecycle',
+    entry: 'functions/events/lifecycle.ts',
+    handler: 'handler',
+    stacks: ['county', 'city'],
+    description: 'Step Functions execution status changes -> instance status; open tasks of ended executions cancelled',
+    access: ['table:readWrite', 'events:publish'],
+  },
+  {
+    id: 'Ticker',
+    entry: 'functions/events/ticker.ts',
+    handler: 'handler',
+    stacks: ['county', 'city'],
+    description: 'Every minute: reminders and escalations that are due, schedule triggers that fired',
+    access: ['table:readWrite', 'catalogue:read', 'events:publish', 'workflows:start'],
+    timeoutSeconds: 60,
   },
   {
     id: 'InboxProjector',
     entry: 'functions/events/inbox-projector.ts',
     handler: 'handler',
     stacks: ['city'],
-    description: "Counties' task and progress events -> city inbox and round progress (read model)",
+    description: "Stacks' task, instance and notification events -> city inbox, instance overview, notifications",
     access: ['table:readWrite'],
   },
   {
@@ -193,18 +218,22 @@ export const FUNCTIONS = [
     description: 'Every minute: re-delivers resume markers and outbox events a crash left behind',
     access: ['table:readWrite', 'events:publish', 'workflows:respond'],
   },
-] as const satisfies readonly FunctionSpec[];
+];
 
-export type FunctionId = (typeof FUNCTIONS)[number]['id'];
+/** Every function: the runtime's, then each kit's. */
+export const FUNCTIONS: readonly FunctionSpec[] = [
+  ...RUNTIME_FUNCTIONS,
+  ...KIT_MANIFESTS.flatMap((k) => k.functions ?? []),
+];
 
 /** Looks a function up by id; throws on an unknown id so typos fail at synth/start, not at run time. */
 export function functionSpec(id: string): FunctionSpec {
-  const spec = (FUNCTIONS as readonly FunctionSpec[]).find((f) => f.id === id);
+  const spec = FUNCTIONS.find((f) => f.id === id);
   if (!spec) throw new Error(`Unknown function id: ${id}`);
   return spec;
 }
 
 /** The functions CDK deploys: every entry but the twin-only ones. */
 export function deployedFunctions(): readonly FunctionSpec[] {
-  return (FUNCTIONS as readonly FunctionSpec[]).filter((f) => !f.twinOnly);
+  return FUNCTIONS.filter((f) => !f.twinOnly);
 }

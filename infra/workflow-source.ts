@@ -12,6 +12,6 @@ import type { CompiledWorkflowInput } from './constructs/workflows';
 export function compiledWorkflows(): CompiledWorkflowInput[] {
   return latestWorkflows().map((def) => {
     const { asl, substitutions } = compileWorkflow(def);
-    return { id: def.id, version: def.version, asl, substitutions };
+    return { id: def.id, version: def.version, stack: def.stack ?? 'county', asl, substitutions };
   });
 }

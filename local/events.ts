@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Database from 'better-sqlite3';
-import type { EventRuleSpec } from '../functions/events';
+import { CITY_SOURCE, countyOfSource, STATES_SOURCE, sourceOf } from '../contracts/sources';
+import type { EventOrigin, EventRuleSpec } from '../functions/events';
 import { type Clock, isSubscribable } from './clock';
 import { LOCAL_AWS, names } from './config';
 import { readBody, sendJson } from './http';
@@ -60,6 +61,8 @@ export interface LocalEventBusOptions {
   rules: readonly (Omit<EventRuleSpec, 'fn'> & { fn: string })[];
   /** County codes (targets of rules whose stack is `county`). */
   counties: readonly string[];
+  /** The stack a state machine ARN belongs to (Step Functions' events go to that stack's rules). */
+  stackOfStateMachine?: (arn: string) => string | undefined;
   invoke: LambdaInvoker;
   clock: Clock;
   log?: (line: string) => void;
@@ -141,15 +144,70 @@ export class LocalEventBus {
     return !!this.#timer && !this.#closed;
   }
 
-  /** The targets (function names) of the rules an event matches. */
-  targetsOf(source: string, detailType: string): Array<{ ruleId: string; target: string }> {
+  /**
+   * The targets (function names) of the rules an event matches, as EventBridge would route it: on
+   * the city bus by the publishing stack's source (`city`, `anyCounty`, the target stack's `own`),
+   * on the default bus Step Functions' events of the target stack's own state machines.
+   */
+  targetsOf(
+    event: Pick<BusEvent, 'source' | 'detail-type' | 'detail'>,
+    bus: 'city' | 'default' = 'city',
+  ): Array<{ ruleId: string; target: string }> {
     const out: Array<{ ruleId: string; target: string }> = [];
     for (const r of this.#o.rules) {
-      if (!r.source.includes(source) || !r.detailType.includes(detailType)) continue;
+      if (!r.detailType.includes(event['detail-type'])) continue;
       const stacks = r.stack === 'city' ? ['city'] : this.#o.counties;
-      for (const s of stacks) out.push({ ruleId: r.id, target: names.function(s, r.fn) });
+      for (const s of stacks) {
+        if (r.from.some((o) => this.#fromMatches(o, event, s, bus))) {
+          out.push({ ruleId: r.id, target: names.function(s, r.fn) });
+        }
+      }
     }
     return out;
+  }
+
+  #fromMatches(
+    origin: EventOrigin,
+    event: Pick<BusEvent, 'source' | 'detail'>,
+    stack: string,
+    bus: 'city' | 'default',
+  ): boolean {
+    if (origin === 'stepFunctions') {
+      const arn = (event.detail as { stateMachineArn?: unknown } | null)?.stateMachineArn;
+      return bus === 'default' && event.source === STATES_SOURCE && typeof arn === 'string' && this.#o.stackOfStateMachine?.(arn) === stack;
+    }
+    if (bus !== 'city') return false;
+    if (origin === 'city') return event.source === CITY_SOURCE;
+    if (origin === 'anyCounty') return countyOfSource(event.source) !== undefined;
+    return event.source === sourceOf(stack);
+  }
+
+  /**
+   * Puts an AWS service's event on the account's default bus (Step Functions' status changes): the
+   * twin's engine calls this; PutEvents refuses `aws.*` sources as EventBridge does.
+   */
+  putServiceEvent(event: Omit<BusEvent, 'version' | 'id' | 'account' | 'region'> & { id?: string }): void {
+    const now = this.#o.clock.now();
+    const full: BusEvent = {
+      version: '0',
+      id: event.id ?? randomUUID(),
+      'detail-type': event['detail-type'],
+      source: event.source,
+      account: LOCAL_AWS.accountId,
+      time: event.time ?? awsTime(now),
+      region: LOCAL_AWS.region,
+      resources: event.resources ?? [],
+      detail: event.detail,
+    };
+    const insert = this.#o.db.prepare(
+      'INSERT INTO event_deliveries (event_id, rule_id, target, event, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const text = JSON.stringify(full);
+    const targets = this.targetsOf(full, 'default');
+    this.#o.db.transaction(() => {
+      for (const t of targets) insert.run(full.id, t.ruleId, t.target, text, now, now);
+    })();
+    if (targets.length) this.#kick();
   }
 
   /** PutEvents: validates each entry, stores its deliveries, answers per entry. */
@@ -179,7 +237,7 @@ export class LocalEventBus {
         results.push({ EventId: r.event.id });
         if (!r.onOurBus) continue;
         const text = JSON.stringify(r.event);
-        for (const t of this.targetsOf(r.event.source, r.event['detail-type'])) {
+        for (const t of this.targetsOf(r.event)) {
           insert.run(r.event.id, t.ruleId, t.target, text, now, now);
           delivered = true;
         }
@@ -217,6 +275,9 @@ export class LocalEventBus {
         ErrorCode: 'InvalidArgument',
         ErrorMessage: 'Parameters Source, DetailType and Detail are required.',
       };
+    }
+    if (e.Source.startsWith('aws.')) {
+      return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source ${e.Source}.` };
     }
     let detail: unknown;
     try {

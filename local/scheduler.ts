@@ -15,16 +15,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import type { ScheduleSpec } from '../functions/events';
+import { CronExpressionError, cronOf } from '../workflows/cron';
 import { type Clock, isSubscribable } from './clock';
 import { names } from './config';
 import type { LocalEventBus } from './events';
-
-/** A schedule whose expression croner cannot read. */
-export class ScheduleExpressionError extends Error {
-  override name = 'ScheduleExpressionError';
-}
 
 /**
  * Up to this many occurrences that became due at once (the clock jumped, or the twin was stopped)
@@ -33,33 +29,12 @@ export class ScheduleExpressionError extends Error {
  */
 export const MAX_CATCH_UP = 100;
 
-/**
- * AWS cron bodies are `min hour day-of-month month day-of-week year`, with `?` for "no specific
- * value" and day-of-week 1-7 = SUN-SAT; croner reads that as a 7-part pattern with a seconds field
- * in front and Quartz weekday numbering.
- */
-export function toCroner(awsCron: string): string {
-  const parts = awsCron.trim().split(/\s+/);
-  if (parts.length !== 6) {
-    throw new ScheduleExpressionError(
-      `cron "${awsCron}" must have 6 fields (minutes hours day-of-month month day-of-week year)`,
-    );
-  }
-  return ['0', ...parts.map((p) => (p === '?' ? '*' : p))].join(' ');
-}
-
-/** The croner job (never started: only used to compute occurrences) for an AWS cron body. */
+/** The croner job (never started: only used to compute occurrences) for a schedule. */
 export function cronFor(spec: Pick<ScheduleSpec, 'id' | 'cron' | 'timezone'>): Cron {
   try {
-    return new Cron(toCroner(spec.cron), {
-      timezone: spec.timezone,
-      mode: '7-part',
-      alternativeWeekdays: true,
-    });
+    return cronOf(spec.cron, spec.timezone);
   } catch (e) {
-    throw new ScheduleExpressionError(
-      `schedule ${spec.id}: cannot read cron "${spec.cron}": ${(e as Error).message}`,
-    );
+    throw new CronExpressionError(`schedule ${spec.id}: ${(e as Error).message}`);
   }
 }
 

@@ -1,9 +1,9 @@
 /**
- * Deploys the compiled workflows into the local Step Functions engine as CDK does in AWS: for every
- * county, each workflow of `workflows/index.ts` compiled by `workflows/compiler.ts`, its definition
- * substitutions (`${<FunctionId>Arn}`, `${Partition}`) filled with that county's names, created as
- * `minsheng-<county>-<workflowId>` or, when its definition changed, updated with a new published
- * version (running executions keep the version they started on).
+ * Deploys the compiled workflows into the local Step Functions engine as CDK does in AWS: each
+ * county workflow in every county, each city workflow in the city, compiled by
+ * `workflows/compiler.ts`, its definition substitutions (`${<FunctionId>Arn}`, `${Partition}`) filled
+ * with that stack's names, created as `minsheng-<stack>-<workflowId>` or, when its definition
+ * changed, updated with a new published version (running executions keep the version they started on).
  */
 import {
   CreateStateMachineCommand,
@@ -11,6 +11,10 @@ import {
   type SFNClient,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import type { WorkflowChecks } from '../workflows/validate';
+import { compileWorkflow } from '../workflows/compiler';
+import { latestWorkflows } from '../workflows/index';
+import type { WorkflowDefinition } from '../workflows/model';
 import { LOCAL_AWS, names } from './config';
 
 /** A definition refers to a substitution the twin cannot fill (an unknown function id). */
@@ -18,68 +22,32 @@ export class SubstitutionError extends Error {
   override name = 'SubstitutionError';
 }
 
-/** What the twin needs from the workflows modules (kept loose: they are another team's, still moving). */
+/** Compiled workflows as the twin deploys them. */
 export interface WorkflowSource {
-  /** Workflow ids with their compiled ASL (object or JSON text) before substitution. */
-  compiled: Array<{ id: string; asl: unknown }>;
-}
-
-interface WorkflowDef {
-  id: string;
-  version?: number;
-}
-interface WorkflowsIndex {
-  listWorkflows(): WorkflowDef[];
-  /** The latest version of each workflow: what CDK deploys. */
-  latestWorkflows?(): WorkflowDef[];
-}
-interface WorkflowsCompiler {
-  compileWorkflow(def: unknown): { asl: unknown; substitutions?: unknown };
-}
-
-function isMissingModule(e: unknown, which: string): boolean {
-  const err = e as NodeJS.ErrnoException;
-  return (
-    (err?.code === 'ERR_MODULE_NOT_FOUND' ||
-      err?.code === 'MODULE_NOT_FOUND' ||
-      /Cannot find module/.test(err?.message ?? '')) &&
-    (err.message ?? '').includes(which)
-  );
+  /** Workflow ids with the stack kind that runs them and their compiled ASL (before substitution). */
+  compiled: Array<{ id: string; stack: 'county' | 'city'; asl: string }>;
 }
 
 /**
- * Loads and compiles every workflow. While `workflows/index.ts` or `workflows/compiler.ts` do not
- * exist yet the list is empty; any other failure (a definition that does not compile) is thrown.
+ * Compiles the live version of every workflow this build carries (and of the `extra` definitions a
+ * test fixture brings), as CDK does at synth.
  */
-export async function loadWorkflows(): Promise<WorkflowSource> {
-  // Paths in variables: the modules may not exist yet, and the type checker must not insist on them.
-  const indexPath = '../workflows/index';
-  const compilerPath = '../workflows/compiler';
-  let index: WorkflowsIndex;
-  let compiler: WorkflowsCompiler;
-  try {
-    index = (await import(/* @vite-ignore */ indexPath)) as WorkflowsIndex;
-    compiler = (await import(/* @vite-ignore */ compilerPath)) as WorkflowsCompiler;
-  } catch (e) {
-    if (isMissingModule(e, 'workflows')) return { compiled: [] };
-    throw e;
-  }
-  if (typeof index.listWorkflows !== 'function' || typeof compiler.compileWorkflow !== 'function') {
-    return { compiled: [] };
+export function loadWorkflows(
+  extra: readonly WorkflowDefinition[] = [],
+  checks?: Partial<WorkflowChecks>,
+): WorkflowSource {
+  const byId = new Map<string, WorkflowDefinition>();
+  for (const d of [...latestWorkflows(), ...extra]) {
+    const seen = byId.get(d.id);
+    if (!seen || d.version > seen.version) byId.set(d.id, d);
   }
   return {
-    compiled: latest(index).map((def) => ({ id: def.id, asl: compiler.compileWorkflow(def).asl })),
+    compiled: [...byId.values()].map((def) => ({
+      id: def.id,
+      stack: def.stack ?? 'county',
+      asl: compileWorkflow(def, { checks }).asl,
+    })),
   };
-}
-
-function latest(index: WorkflowsIndex): WorkflowDef[] {
-  if (typeof index.latestWorkflows === 'function') return index.latestWorkflows();
-  const byId = new Map<string, WorkflowDef>();
-  for (const d of index.listWorkflows()) {
-    const seen = byId.get(d.id);
-    if (!seen || (d.version ?? 0) > (seen.version ?? 0)) byId.set(d.id, d);
-  }
-  return [...byId.values()];
 }
 
 /** Fills `${Partition}` and `${<FunctionId>Arn}` for one stack. */
@@ -95,15 +63,15 @@ export function substituteDefinition(asl: unknown, stack: string, functionIds: R
   });
 }
 
-/** `STATE_MACHINE_ARNS` of a county: workflowId -> state machine ARN. Known before anything is deployed. */
-export function stateMachineArns(county: string, workflowIds: readonly string[]): Record<string, string> {
-  return Object.fromEntries(workflowIds.map((id) => [id, names.stateMachineArn(county, id)]));
+/** `STATE_MACHINE_ARNS` of a stack: workflowId -> state machine ARN. Known before anything is deployed. */
+export function stateMachineArns(stack: string, workflowIds: readonly string[]): Record<string, string> {
+  return Object.fromEntries(workflowIds.map((id) => [id, names.stateMachineArn(stack, id)]));
 }
 
 const ROLE_ARN = (county: string) =>
   `arn:${LOCAL_AWS.partition}:iam::${LOCAL_AWS.accountId}:role/minsheng-${county}-states`;
 
-/** Creates or updates every county's state machines; returns what changed. */
+/** Creates or updates every stack's state machines (county workflows in each county, city ones in the city). */
 export async function deployStateMachines(opts: {
   sfn: SFNClient;
   counties: readonly string[];
@@ -111,8 +79,9 @@ export async function deployStateMachines(opts: {
   functionIds: ReadonlySet<string>;
 }): Promise<{ created: string[]; updated: string[]; unchanged: string[] }> {
   const result = { created: [] as string[], updated: [] as string[], unchanged: [] as string[] };
-  for (const county of opts.counties) {
-    for (const wf of opts.workflows.compiled) {
+  for (const county of ['city', ...opts.counties]) {
+    const kind = county === 'city' ? 'city' : 'county';
+    for (const wf of opts.workflows.compiled.filter((w) => w.stack === kind)) {
       const definition = substituteDefinition(wf.asl, county, opts.functionIds);
       const arn = names.stateMachineArn(county, wf.id);
       let current: string | undefined;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import Database from 'better-sqlite3';
+import { ENV } from '../contracts/env';
 import { EVENT_RULES, type EventRuleSpec, SCHEDULES, type ScheduleSpec } from '../functions/events';
 import { FUNCTIONS, type FunctionSpec, type StackKind } from '../functions/registry';
 import { ROUTES } from '../functions/routes';
@@ -37,6 +38,7 @@ import { concretePort } from './ports';
 import { isRunning } from './proc';
 import { LocalScheduler } from './scheduler';
 import { type SfnServer, startSfnServer } from './sfn/server';
+import { loadExtraKits } from './extra-kits';
 import { deployStateMachines, loadWorkflows, stateMachineArns } from './state-machines';
 
 /** A registry entry whose target may be a fixture function (any id, not only the registry's). */
@@ -70,6 +72,12 @@ export interface TwinOptions {
   extraSchedules?: LooseFn<ScheduleSpec>[];
   /** Extra environment for every function. */
   functionEnv?: Record<string, string>;
+  /**
+   * Kits outside the product (test fixtures): modules exporting `EXTRA_KIT` (a kit and the workflow
+   * and form definitions it carries). They are bundled into the functions in place of
+   * functions/kits/extra.ts, and their workflows deployed like the product's.
+   */
+  extraKits?: string[];
   /** Built web app folder (default `web/dist`). */
   webDist?: string;
   /** Where log lines go (default console.log); tests pass a no-op or a collector. */
@@ -233,6 +241,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     };
 
     const issuer = `${url}/auth`;
+    const extra = await loadExtraKits(options.extraKits ?? []);
+    const workflows = loadWorkflows(extra.workflows, extra.checks);
     // allSettled, not all: a failure must not start the cleanup while another part is still starting.
     const settled = await Promise.allSettled([
       startDynamo(),
@@ -243,24 +253,31 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         password,
         clock,
       }),
-      loadWorkflows(),
     ] as const);
     for (const r of settled) if (r.status === 'rejected') throw r.reason;
-    const [dynamo, identity, workflows] = settled.map(
-      (r) => (r as PromiseFulfilledResult<unknown>).value,
-    ) as [DynamoDbLocal, LocalIdentity, Awaited<ReturnType<typeof loadWorkflows>>];
-    const workflowIds = workflows.compiled.map((w) => w.id);
-    const arnsByCounty = Object.fromEntries(countyCodes.map((c) => [c, stateMachineArns(c, workflowIds)]));
+    const [dynamo, identity] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      DynamoDbLocal,
+      LocalIdentity,
+    ];
+    const idsOf = (kind: StackKind) => workflows.compiled.filter((w) => w.stack === kind).map((w) => w.id);
+    const arnsByCounty: Record<string, Record<string, string>> = Object.fromEntries([
+      ['city', stateMachineArns('city', idsOf('city'))],
+      ...countyCodes.map((c) => [c, stateMachineArns(c, idsOf('county'))]),
+    ]);
+    const stackOfMachine = new Map(
+      Object.entries(arnsByCounty).flatMap(([stack, arns]) => Object.values(arns).map((a) => [a, stack] as const)),
+    );
 
     const functionEnv = (stack: string): Record<string, string> => {
       const kind = stacks.get(stack);
       if (!kind) throw new ConfigError(`unknown stack ${stack}`);
       const env: Record<string, string> = {
-        TABLE_NAME: names.table(stack),
-        STACK_KIND: kind,
-        CITY_CODE: city.code,
-        EVENT_BUS_NAME: names.eventBus,
-        STATE_MACHINE_ARNS: JSON.stringify(kind === 'county' ? arnsByCounty[stack] : {}),
+        [ENV.tableName]: names.table(stack),
+        [ENV.cityTableName]: names.table('city'),
+        [ENV.stackKind]: kind,
+        [ENV.cityCode]: city.code,
+        [ENV.eventBusName]: names.eventBus,
+        [ENV.stateMachineArns]: JSON.stringify(arnsByCounty[stack] ?? {}),
         AWS_REGION: LOCAL_AWS.region,
         AWS_DEFAULT_REGION: LOCAL_AWS.region,
         AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
@@ -274,10 +291,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         ...options.functionEnv,
       };
       if (kind === 'county') {
-        env.COUNTY_CODE = stack;
+        env[ENV.countyCode] = stack;
         const name = counties.find((c) => c.code === stack)?.name;
-        if (name) env.COUNTY_NAME = name;
-      } else env.LOCAL_IDENTITY_URL = endpoints.identity;
+        if (name) env[ENV.countyName] = name;
+      } else env[ENV.localIdentityUrl] = endpoints.identity;
       return env;
     };
 
@@ -289,9 +306,26 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       env: functionEnv,
       clock,
       log,
+      replace: extra.bundle ? { 'functions/kits/extra.ts': extra.bundle(path.join(dataDir, 'build')) } : undefined,
     });
     cleanups.push(() => lambda.close());
     await lambda.ready();
+
+    // The bus exists before the engine: an execution the engine resumes may end at once, and its
+    // status event goes on the bus (delivered once the bus starts).
+    const db = new Database(path.join(dataDir, 'bus.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    cleanups.push(() => db.close());
+    const bus = new LocalEventBus({
+      db,
+      rules: [...(EVENT_RULES as readonly EventRuleSpec[]), ...(options.extraEventRules ?? [])],
+      counties: countyCodes,
+      invoke: lambda.invoke,
+      clock,
+      log,
+      stackOfStateMachine: (arn) => stackOfMachine.get(arn),
+    });
 
     const sfn = await startSfnServer({
       port: sfnPort,
@@ -302,7 +336,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       region: LOCAL_AWS.region,
       accountId: LOCAL_AWS.accountId,
       pollIntervalMs: options.sfnPollIntervalMs,
-    });
+      onExecutionStatusChange: (event: Parameters<LocalEventBus['putServiceEvent']>[0]) => bus.putServiceEvent(event),
+    } as Parameters<typeof startSfnServer>[0]);
     cleanups.push(() => sfn.close());
 
     const sfnClient = new SFNClient({
@@ -324,18 +359,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       sfnClient.destroy();
     }
 
-    const db = new Database(path.join(dataDir, 'bus.sqlite'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    cleanups.push(() => db.close());
-    const bus = new LocalEventBus({
-      db,
-      rules: [...(EVENT_RULES as readonly EventRuleSpec[]), ...(options.extraEventRules ?? [])],
-      counties: countyCodes,
-      invoke: lambda.invoke,
-      clock,
-      log,
-    });
     bus.start();
     cleanups.push(() => bus.close());
     const scheduler = new LocalScheduler({

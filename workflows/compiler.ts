@@ -1,15 +1,21 @@
 /**
  * Compiles a workflow definition to Amazon States Language (JSONPath).
  *
- * Shape of the compiled machine (the payload contract with `functions/tasks`):
- * - `Begin` (Pass) sets `$.steps = {}`; every step keeps its result under `$.steps.<stepId>`.
- * - A human step is a `lambda:invoke.waitForTaskToken` Task calling `${OpenTaskArn}` with the
- *   `openTask` payload ({@link HumanTaskPayload}); its result is the SendTaskSuccess output.
+ * Shape of the compiled machine (the payloads are the contracts of contracts/steps.ts):
+ * - `Begin` (Pass) keeps `$.instance` and adds `$.steps`, `$.lists` and `$.waits`; every step keeps its
+ *   result under `$.steps.<stepId>`.
+ * - A human step (task, review, notice) is a `lambda:invoke.waitForTaskToken` Task calling
+ *   `${OpenTaskArn}` with an {@link OpenTaskPayload}; its result is the SendTaskSuccess output
+ *   ({@link TaskDecision}).
  * - A review routes on `outcome` (approve / return / reject) with Choice states; a return goes back
- *   to the named earlier step, whose reopened task sees the review under `$.steps.<reviewId>`.
- * - A parallel review is an inline Map over `$.steps.<source>.routing.leadDepts`; each iteration is
- *   one human review for that department; a Pass counts returns with States.ArrayContains and a
- *   Choice sends the work back if any department returned it.
+ *   to the named earlier step.
+ * - A fan-out step (`each`) first asks `${FanOutListArn}` for the kit's list (`$.lists.<stepId>`),
+ *   then runs an inline Map with one human task per item. With policy `anyReturn` a Pass counts the
+ *   outcomes with States.ArrayContains and a Choice sends the work back if any item was returned
+ *   (or rejected); with `independent` every decision stands for its own item.
+ * - A wait until a date asks `${WaitUntilArn}` for the moment and waits for it (TimestampPath); a
+ *   wait for an event is a `.waitForTaskToken` Task calling `${AwaitEventArn}`, with an optional
+ *   timeout that goes on to `onTimeout`.
  * - A system step is a `lambda:invoke` Task calling `${<FunctionId>Arn}`; `$.steps.<id>.result` is
  *   the function's return value.
  * - An end step is a Pass writing `$.end = { result, step }` and ending the execution.
@@ -22,33 +28,46 @@
  * fixed order from the definition's step list, never from the input's key order.
  */
 import {
+  type AwaitEventPayload,
+  type DueRule,
+  type ListPayload,
+  type OpenTaskPayload,
+  STEP_FUNCTIONS,
+  type SystemStepPayload,
+  type WaitPayload,
+  WORKFLOW_ERRORS,
+} from '../contracts/steps';
+import {
   allowedOutcomes,
   type Due,
-  type Escalation,
   edgesOf,
+  type FanOut,
+  type FormStep,
   forwardTarget,
   type HumanStep,
-  isParallelReview,
-  type Outcome,
-  type Reminder,
+  isFanOut,
   type ReviewStep,
   type Step,
   type SystemStep,
   type Title,
-  type Who,
+  type WaitStep,
   type WorkflowDefinition,
 } from './model';
 import { validateWorkflow, type WorkflowChecks, type WorkflowError } from './validate';
 
+export type {
+  EndMarker,
+  FanOutResult,
+  OpenTaskPayload,
+  SystemStepPayload,
+  TaskDecision,
+} from '../contracts/steps';
+export { WORKFLOW_ERRORS } from '../contracts/steps';
+
 /** Function id of the handler that opens every human task. */
-export const OPEN_TASK_FUNCTION = 'OpenTask';
+export const OPEN_TASK_FUNCTION = STEP_FUNCTIONS.openTask;
 /** Definition substitution holding the partition (`aws`, `aws-cn`, ...). */
 export const PARTITION_SUBSTITUTION = 'Partition';
-/** Error names the compiled machine fails with. */
-export const WORKFLOW_ERRORS = {
-  stepFailed: 'Workflow.StepFailed',
-  unexpectedOutcome: 'Workflow.UnexpectedOutcome',
-} as const;
 /** Lambda errors worth retrying: the service's, not the function's. */
 export const LAMBDA_RETRY_ERRORS = [
   'Lambda.ServiceException',
@@ -79,74 +98,8 @@ export function applySubstitutions(asl: string, values: Record<string, string>):
   });
 }
 
-/** Payload the OpenTask function receives from a human step (after Step Functions fills the `.$` paths). */
-export interface HumanTaskPayload {
-  kind: 'openTask';
-  taskToken: string;
-  executionArn: string;
-  workflowId: string;
-  workflowVersion: number;
-  step: string;
-  stepType: 'task' | 'review';
-  title: Title;
-  formId: string;
-  formVersion: number;
-  /** `org` is `county`, `city`, `leadDept` or a literal org unit id; `leadDept` is set inside a parallel review. */
-  assignee: { role: Who['role']; org: string; leadDept?: string };
-  due: Due;
-  reminder?: Reminder;
-  escalation?: Escalation;
-  allowedOutcomes: Outcome[];
-  /** Step ids a `return` may go back to; the first is used when the decision names none. */
-  returnTargets?: string[];
-  /** The execution input (for allocation: year, county, roundId, projects). */
-  execution: Record<string, unknown>;
-  /** Decisions so far: `$.steps` (see {@link TaskDecision}, parallel reviews as {@link ParallelReviewResult}). */
-  state: Record<string, unknown>;
-}
-
-/** The SendTaskSuccess output that completes a human task (kept small: documents stay in DynamoDB). */
-export interface TaskDecision {
-  outcome: Outcome;
-  submissionId: string;
-  by: string;
-  at: string;
-  comment?: string;
-  /** For `return`: one of the payload's `returnTargets` (default: the first). */
-  returnTo?: string;
-  /** Facts later steps fan out over, e.g. the lead departments that have lines. */
-  routing?: { leadDepts?: string[] };
-}
-
-/** What a parallel review leaves under `$.steps.<stepId>`. */
-export interface ParallelReviewResult {
-  reviews: { leadDept: string; outcome: Outcome; returnTo: string | null; decision: TaskDecision }[];
-  outcomes: Outcome[];
-  returnTos: (string | null)[];
-  tally: { anyReject: boolean; anyReturn: boolean; returnTo: Record<string, boolean> };
-  /** Set when the source step named no lead departments, so nobody was asked. */
-  skipped?: true;
-}
-
-/** Payload a system step's function receives. Its return value lands in `$.steps.<stepId>.result`. */
-export interface SystemStepPayload {
-  kind: 'system';
-  executionArn: string;
-  workflowId: string;
-  workflowVersion: number;
-  step: string;
-  execution: Record<string, unknown>;
-  state: Record<string, unknown>;
-}
-
-/** Output of an end step, at `$.end` of the execution output. */
-export interface EndMarker {
-  result: 'success' | 'rejected';
-  step: string;
-}
-
 export interface CompileOptions {
-  /** Checks for form and function existence; defaults to the registries of this build. */
+  /** Checks for form, function and kit existence; defaults to the registries of this build. */
   checks?: Partial<WorkflowChecks>;
 }
 
@@ -169,6 +122,7 @@ export class WorkflowDefinitionError extends Error {
 const BEGIN = 'Begin';
 const STEP_FAILED = 'StepFailed';
 const UNEXPECTED = 'UnexpectedOutcome';
+const INSTANCE = '$$.Execution.Input.instance';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type State = { [key: string]: Json };
@@ -182,8 +136,7 @@ export function compileWorkflow(def: WorkflowDefinition, opts: CompileOptions = 
   states[BEGIN] = {
     Type: 'Pass',
     Comment: '开始：准备记录各步骤的办理结果 / Start: a place for each step’s result',
-    Result: {},
-    ResultPath: '$.steps',
+    Parameters: { 'instance.$': '$.instance', steps: {}, lists: {}, waits: {} },
     Next: def.steps[0].id,
   };
   def.steps.forEach((step, index) => {
@@ -215,9 +168,14 @@ export function compileWorkflow(def: WorkflowDefinition, opts: CompileOptions = 
 function compileStep(def: WorkflowDefinition, step: Step, index: number): Record<string, State> {
   switch (step.type) {
     case 'task':
-      return { [step.id]: humanTask(def, step, next(def, index), {}) };
     case 'review':
-      return isParallelReview(step) ? parallelReview(def, step, index) : singleReview(def, step, index);
+      if (isFanOut(step)) return fanOut(def, step, index);
+      if (step.type === 'review') return singleReview(def, step, index);
+      return { [step.id]: humanTask(def, step, next(def, index), {}) };
+    case 'notice':
+      return { [step.id]: humanTask(def, step, next(def, index), {}) };
+    case 'wait':
+      return waitStep(step, next(def, index));
     case 'system':
       return { [step.id]: systemTask(def, step, next(def, index)) };
     case 'end':
@@ -249,23 +207,35 @@ function catchAll(failState: string): Json[] {
   return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: failState }];
 }
 
-function humanPayload(def: WorkflowDefinition, step: HumanStep, inParallel: boolean): State {
-  const assignee: State = { role: step.who.role, org: step.who.org };
-  if (inParallel) assignee['leadDept.$'] = '$.leadDept';
-  const payload: State = {
+function lambdaResource(callback: boolean): string {
+  return `arn:\${${PARTITION_SUBSTITUTION}}:states:::lambda:invoke${callback ? '.waitForTaskToken' : ''}`;
+}
+
+function functionName(id: string): string {
+  return `\${${arnSubstitution(id)}}`;
+}
+
+/** A JSON payload template: `.$` keys are filled by Step Functions, the rest is literal. */
+type Template<T> = { [K in keyof T as K extends string ? K | `${K}.$` : never]?: Json };
+
+function humanPayload(def: WorkflowDefinition, step: HumanStep, inFanOut: boolean): State {
+  const payload: Template<OpenTaskPayload> = {
     kind: 'openTask',
     'taskToken.$': '$$.Task.Token',
     'executionArn.$': '$$.Execution.Id',
-    workflowId: def.id,
+    'instance.$': INSTANCE,
     workflowVersion: def.version,
     step: step.id,
     stepType: step.type,
     title: { zh: step.title.zh, en: step.title.en },
-    formId: step.form.id,
-    formVersion: step.form.version,
-    assignee,
-    due: dueJson(step.due),
   };
+  if (step.type !== 'notice') {
+    payload.formId = step.form.id;
+    payload.formVersion = step.form.version;
+  }
+  payload.assignee = { role: step.who.role, org: step.who.org };
+  if (inFanOut) payload['item.$'] = '$.item';
+  payload.due = dueJson(step.due);
   if (step.reminder) payload.reminder = { daysBefore: step.reminder.daysBefore };
   if (step.escalation) {
     payload.escalation = {
@@ -274,59 +244,55 @@ function humanPayload(def: WorkflowDefinition, step: HumanStep, inParallel: bool
     };
   }
   payload.allowedOutcomes = allowedOutcomes(step);
-  if (step.type === 'review' && step.outcomes.return?.length)
-    payload.returnTargets = [...step.outcomes.return];
-  payload['execution.$'] = '$$.Execution.Input';
-  payload['state.$'] = '$.steps';
-  return payload;
+  if (step.type === 'review' && step.outcomes.return?.length) payload.returnTargets = [...step.outcomes.return];
+  if (step.type === 'notice') payload.notice = { zh: step.text.zh, en: step.text.en };
+  return payload as State;
 }
 
 function dueJson(due: Due): State {
-  const out: State = {};
+  const out: Template<DueRule> = {};
   if (due.workingDays !== undefined) out.workingDays = due.workingDays;
   if (due.days !== undefined) out.days = due.days;
   if (due.date !== undefined) out.date = due.date;
-  return out;
+  if (due.subjectDate !== undefined) out.subjectDate = due.subjectDate;
+  if (due.fallback !== undefined) out.fallback = dueJson(due.fallback);
+  return out as State;
 }
 
 function humanTask(
   def: WorkflowDefinition,
   step: HumanStep,
   nextState: string,
-  where: { inParallel?: { resultPath: string; failState: string } },
+  where: { inFanOut?: { resultPath: string; failState: string } },
 ): State {
   return {
     Type: 'Task',
     Comment: comment(step.title),
-    Resource: `arn:\${${PARTITION_SUBSTITUTION}}:states:::lambda:invoke.waitForTaskToken`,
+    Resource: lambdaResource(true),
     Parameters: {
-      FunctionName: `\${${arnSubstitution(OPEN_TASK_FUNCTION)}}`,
-      Payload: humanPayload(def, step, Boolean(where.inParallel)),
+      FunctionName: functionName(OPEN_TASK_FUNCTION),
+      Payload: humanPayload(def, step, Boolean(where.inFanOut)),
     },
-    ResultPath: where.inParallel?.resultPath ?? `$.steps.${step.id}`,
+    ResultPath: where.inFanOut?.resultPath ?? `$.steps.${step.id}`,
     Retry: lambdaRetry(),
-    Catch: catchAll(where.inParallel?.failState ?? STEP_FAILED),
+    Catch: catchAll(where.inFanOut?.failState ?? STEP_FAILED),
     Next: nextState,
   };
 }
 
 function systemTask(def: WorkflowDefinition, step: SystemStep, nextState: string): State {
+  const payload: Template<SystemStepPayload> = {
+    kind: 'system',
+    'executionArn.$': '$$.Execution.Id',
+    'instance.$': INSTANCE,
+    workflowVersion: def.version,
+    step: step.id,
+  };
   return {
     Type: 'Task',
     Comment: comment(step.title),
-    Resource: `arn:\${${PARTITION_SUBSTITUTION}}:states:::lambda:invoke`,
-    Parameters: {
-      FunctionName: `\${${arnSubstitution(step.function)}}`,
-      Payload: {
-        kind: 'system',
-        'executionArn.$': '$$.Execution.Id',
-        workflowId: def.id,
-        workflowVersion: def.version,
-        step: step.id,
-        'execution.$': '$$.Execution.Input',
-        'state.$': '$.steps',
-      },
-    },
+    Resource: lambdaResource(false),
+    Parameters: { FunctionName: functionName(step.function), Payload: payload as State },
     ResultSelector: { 'result.$': '$.Payload' },
     ResultPath: `$.steps.${step.id}`,
     Retry: lambdaRetry(),
@@ -335,10 +301,66 @@ function systemTask(def: WorkflowDefinition, step: SystemStep, nextState: string
   };
 }
 
+function waitStep(step: WaitStep, nextState: string): Record<string, State> {
+  if (step.until) {
+    const payload: Template<WaitPayload> = {
+      kind: 'wait',
+      'instance.$': INSTANCE,
+      step: step.id,
+      until: dueJson(step.until),
+    };
+    return {
+      [step.id]: {
+        Type: 'Task',
+        Comment: `${comment(step.title)} (到期时间 / the moment)`,
+        Resource: lambdaResource(false),
+        Parameters: { FunctionName: functionName(STEP_FUNCTIONS.waitUntil), Payload: payload as State },
+        ResultSelector: { 'at.$': '$.Payload.at' },
+        ResultPath: `$.waits.${step.id}`,
+        Retry: lambdaRetry(),
+        Catch: catchAll(STEP_FAILED),
+        Next: `${step.id}.wait`,
+      },
+      [`${step.id}.wait`]: {
+        Type: 'Wait',
+        Comment: comment(step.title),
+        TimestampPath: `$.waits.${step.id}.at`,
+        Next: nextState,
+      },
+    };
+  }
+  const event = step.event!;
+  const payload: Template<AwaitEventPayload> = {
+    kind: 'awaitEvent',
+    'taskToken.$': '$$.Task.Token',
+    'executionArn.$': '$$.Execution.Id',
+    'instance.$': INSTANCE,
+    step: step.id,
+    detailType: event.detailType,
+  };
+  const state: State = {
+    Type: 'Task',
+    Comment: comment(step.title),
+    Resource: lambdaResource(true),
+    Parameters: { FunctionName: functionName(STEP_FUNCTIONS.awaitEvent), Payload: payload as State },
+    ResultPath: `$.steps.${step.id}`,
+    Retry: lambdaRetry(),
+    Catch: [
+      ...(event.timeoutDays !== undefined
+        ? [{ ErrorEquals: ['States.Timeout'], ResultPath: `$.steps.${step.id}`, Next: event.onTimeout ?? nextState }]
+        : []),
+      ...catchAll(STEP_FAILED),
+    ],
+    Next: nextState,
+  };
+  if (event.timeoutDays !== undefined) state.TimeoutSeconds = event.timeoutDays * 86_400;
+  return { [step.id]: state };
+}
+
 /** Where each outcome of a review leads, with return targets in workflow order (earliest first). */
 function reviewTargets(def: WorkflowDefinition, index: number) {
   const edges = edgesOf(def, index);
-  const approve = edges.find((e) => e.kind === 'approve')!.to;
+  const approve = (edges.find((e) => e.kind === 'approve') ?? edges.find((e) => e.kind === 'next'))!.to;
   const reject = edges.find((e) => e.kind === 'reject')?.to;
   const returns = edges.filter((e) => e.kind === 'return').map((e) => e.to);
   const order = (id: string) => def.steps.findIndex((s) => s.id === id);
@@ -389,20 +411,24 @@ function singleReview(def: WorkflowDefinition, step: ReviewStep, index: number):
   return states;
 }
 
-function parallelReview(
+function fanOut(
   def: WorkflowDefinition,
-  step: ReviewStep & { eachLeadDeptOf: string },
+  step: FormStep & { each: FanOut },
   index: number,
 ): Record<string, State> {
-  const t = reviewTargets(def, index);
+  const review = step.type === 'review';
+  const t = review ? reviewTargets(def, index) : { approve: next(def, index), reject: undefined, returns: [], returnsEarliestFirst: [] };
+  const anyReturn = review && (step.each.policy ?? 'anyReturn') === 'anyReturn';
   const id = step.id;
   const at = `$.steps.${id}`;
+  const items = `$.lists.${id}.items`;
   const s = {
+    any: `${id}.any`,
     each: `${id}.each`,
     none: `${id}.none`,
     tally: `${id}.tally`,
     decide: `${id}.decide`,
-    review: `${id}.review`,
+    task: `${id}.task`,
     check: `${id}.check`,
     returnTo: `${id}.returnTo`,
     keepReturn: `${id}.keepReturn`,
@@ -411,29 +437,25 @@ function parallelReview(
     failed: `${id}.failed`,
     unexpected: `${id}.unexpected`,
   };
-  const leadDepts = `$.steps.${step.eachLeadDeptOf}.routing.leadDepts`;
 
-  // One iteration: a human review for one department, summarised with an explicit returnTo
-  // (a target name, null when nothing was returned, or copied from the decision).
+  // One iteration: a human task for one item, summarised with an explicit returnTo (a target name,
+  // null when nothing was returned, or copied from the decision).
   const summary = (returnTo: { value: string | null } | { copy: true }): State => {
-    const out: State = { 'leadDept.$': '$.leadDept', 'outcome.$': '$.decision.outcome' };
+    const out: State = { 'key.$': '$.item.key', 'outcome.$': '$.decision.outcome' };
     if ('copy' in returnTo) out['returnTo.$'] = '$.decision.returnTo';
     else out.returnTo = returnTo.value;
     out['decision.$'] = '$.decision';
     return { Type: 'Pass', Parameters: out, End: true };
   };
-  const checkChoices: Json[] = [
-    { Variable: '$.decision.outcome', StringEquals: 'approve', Next: s.noReturn },
-  ];
+  const allowed = allowedOutcomes(step);
+  const checkChoices: Json[] = allowed
+    .filter((o) => o !== 'return')
+    .map((o) => ({ Variable: '$.decision.outcome', StringEquals: o, Next: s.noReturn }));
   if (t.returns.length) {
     checkChoices.push({ Variable: '$.decision.outcome', StringEquals: 'return', Next: s.returnTo });
   }
-  if (t.reject)
-    checkChoices.push({ Variable: '$.decision.outcome', StringEquals: 'reject', Next: s.noReturn });
   const iteration: Record<string, State> = {
-    [s.review]: humanTask(def, step, s.check, {
-      inParallel: { resultPath: '$.decision', failState: s.failed },
-    }),
+    [s.task]: humanTask(def, step, s.check, { inFanOut: { resultPath: '$.decision', failState: s.failed } }),
     [s.check]: { Type: 'Choice', Choices: checkChoices, Default: s.unexpected },
   };
   if (t.returns.length) {
@@ -451,71 +473,88 @@ function parallelReview(
   iteration[s.failed] = {
     Type: 'Fail',
     Error: WORKFLOW_ERRORS.stepFailed,
-    Cause: 'A department review task failed after its retries.',
+    Cause: 'A fanned-out task failed after its retries.',
   };
   iteration[s.unexpected] = {
     Type: 'Fail',
     Error: WORKFLOW_ERRORS.unexpectedOutcome,
-    Cause: 'A department review was completed with an outcome or return target the step does not allow.',
+    Cause: 'A fanned-out task was completed with an outcome or return target the step does not allow.',
   };
+
+  const listPayload: Template<ListPayload> = {
+    kind: 'list',
+    'instance.$': INSTANCE,
+    step: id,
+    list: step.each.list,
+  };
+  const states: Record<string, State> = {
+    [id]: {
+      Type: 'Task',
+      Comment: `${comment(step.title)} (分发名单 / the list to fan out over)`,
+      Resource: lambdaResource(false),
+      Parameters: { FunctionName: functionName(STEP_FUNCTIONS.fanOutList), Payload: listPayload as State },
+      ResultSelector: { 'items.$': '$.Payload.items' },
+      ResultPath: `$.lists.${id}`,
+      Retry: lambdaRetry(),
+      Catch: catchAll(STEP_FAILED),
+      Next: s.any,
+    },
+    [s.any]: {
+      Type: 'Choice',
+      Comment: '名单不为空时分发 / Fan out when the list has items',
+      Choices: [{ Variable: `${items}[0]`, IsPresent: true, Next: s.each }],
+      Default: s.none,
+    },
+    [s.none]: {
+      Type: 'Pass',
+      Comment: '名单为空，无需办理 / Nobody to ask',
+      Result: { items: [], outcomes: [], returnTos: [], skipped: true },
+      ResultPath: at,
+      Next: t.approve,
+    },
+    [s.each]: {
+      Type: 'Map',
+      Comment: `${comment(step.title)} (逐项并行 / each item in parallel)`,
+      ItemsPath: items,
+      ItemSelector: { 'item.$': '$$.Map.Item.Value' },
+      MaxConcurrency: step.each.maxParallel ?? 10,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: s.task, States: iteration },
+      ResultSelector: { 'items.$': '$', 'outcomes.$': '$[*].outcome', 'returnTos.$': '$[*].returnTo' },
+      ResultPath: at,
+      Catch: [
+        { ErrorEquals: [WORKFLOW_ERRORS.unexpectedOutcome], ResultPath: '$.failure', Next: UNEXPECTED },
+        ...catchAll(STEP_FAILED),
+      ],
+      Next: anyReturn ? s.tally : t.approve,
+    },
+  };
+  if (!anyReturn) return states;
 
   const returnFlags: State = {};
   for (const target of t.returnsEarliestFirst) {
     returnFlags[`${target}.$`] = `States.ArrayContains(${at}.returnTos, '${target}')`;
   }
   const decideChoices: Json[] = [];
-  if (t.reject)
-    decideChoices.push({ Variable: `${at}.tally.anyReject`, BooleanEquals: true, Next: t.reject });
+  if (t.reject) decideChoices.push({ Variable: `${at}.tally.anyReject`, BooleanEquals: true, Next: t.reject });
   for (const target of t.returnsEarliestFirst) {
     decideChoices.push({ Variable: `${at}.tally.returnTo.${target}`, BooleanEquals: true, Next: target });
   }
-
-  const states: Record<string, State> = {
-    [id]: {
-      Type: 'Choice',
-      Comment: '有牵头部门时并行审核 / Parallel review when lead departments are named',
-      Choices: [{ Variable: `${leadDepts}[0]`, IsPresent: true, Next: s.each }],
-      Default: s.none,
+  states[s.tally] = {
+    Type: 'Pass',
+    Comment: '汇总各项结论 / Count the decisions',
+    Parameters: {
+      'anyReject.$': `States.ArrayContains(${at}.outcomes, 'reject')`,
+      'anyReturn.$': `States.ArrayContains(${at}.outcomes, 'return')`,
+      returnTo: returnFlags,
     },
-    [s.none]: {
-      Type: 'Pass',
-      Comment: '没有需要审核的牵头部门 / No lead department to review',
-      Result: { reviews: [], outcomes: [], returnTos: [], skipped: true },
-      ResultPath: at,
-      Next: t.approve,
-    },
-    [s.each]: {
-      Type: 'Map',
-      Comment: `${comment(step.title)} (各牵头部门并行 / each lead department in parallel)`,
-      ItemsPath: leadDepts,
-      ItemSelector: { 'leadDept.$': '$$.Map.Item.Value', 'steps.$': '$.steps' },
-      MaxConcurrency: step.maxParallel ?? 10,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: s.review, States: iteration },
-      ResultSelector: { 'reviews.$': '$', 'outcomes.$': '$[*].outcome', 'returnTos.$': '$[*].returnTo' },
-      ResultPath: at,
-      Catch: [
-        { ErrorEquals: [WORKFLOW_ERRORS.unexpectedOutcome], ResultPath: '$.failure', Next: UNEXPECTED },
-        ...catchAll(STEP_FAILED),
-      ],
-      Next: s.tally,
-    },
-    [s.tally]: {
-      Type: 'Pass',
-      Comment: '汇总各部门结论 / Count the departments’ decisions',
-      Parameters: {
-        'anyReject.$': `States.ArrayContains(${at}.outcomes, 'reject')`,
-        'anyReturn.$': `States.ArrayContains(${at}.outcomes, 'return')`,
-        returnTo: returnFlags,
-      },
-      ResultPath: `${at}.tally`,
-      Next: decideChoices.length ? s.decide : t.approve,
-    },
+    ResultPath: `${at}.tally`,
+    Next: decideChoices.length ? s.decide : t.approve,
   };
   // A review that can only approve has nothing to decide (and a Choice needs at least one rule).
   if (decideChoices.length) {
     states[s.decide] = {
       Type: 'Choice',
-      Comment: '任一部门不予通过或退回即照办，否则通过 / Any rejection or return wins; otherwise approved',
+      Comment: '任一项不予通过或退回即照办，否则通过 / Any rejection or return wins; otherwise approved',
       Choices: decideChoices,
       Default: t.approve,
     };

@@ -2,12 +2,16 @@
  * The workflow language's types (generated from `workflow.schema.json`) and the graph reading
  * shared by the validator and the compiler, so both agree on where every step leads.
  */
+import type { Outcome } from '../contracts/steps';
 import type {
   EndStep,
+  FanOut,
+  NoticeStep,
   ReviewStep,
   Step,
   SystemStep,
   TaskStep,
+  WaitStep,
   WorkflowDefinition,
 } from './workflow.types.gen';
 
@@ -15,8 +19,12 @@ export type {
   Due,
   EndStep,
   Escalation,
+  EventWait,
+  FanOut,
   FormRef,
+  NoticeStep,
   Outcomes,
+  PlainDue,
   Reminder,
   ReviewStep,
   Role,
@@ -26,34 +34,46 @@ export type {
   TaskStep,
   Text,
   Title,
+  Trigger,
+  WaitStep,
   Who,
   WorkflowDefinition,
 } from './workflow.types.gen';
+export type { Outcome } from '../contracts/steps';
 
-/** A step a person works on: it opens a task with a form. */
-export type HumanStep = TaskStep | ReviewStep;
-
-/** Decisions a person can send back when completing a task (the `outcome` of SendTaskSuccess). */
-export type Outcome = 'submit' | 'approve' | 'return' | 'reject';
+/** A step a person works on: it opens a task (with a form, or a notice to acknowledge). */
+export type HumanStep = TaskStep | ReviewStep | NoticeStep;
+/** A step a person fills a form on. */
+export type FormStep = TaskStep | ReviewStep;
 
 /** Org values with a meaning of their own; any other `who.org` is a literal org unit id. */
 export const ORG_COUNTY = 'county';
 export const ORG_CITY = 'city';
-export const ORG_LEAD_DEPT = 'leadDept';
+/** The org of the fan-out item a task is opened for. */
+export const ORG_ITEM = 'item';
 
 /** Why one step leads to another; `path` is the JSON pointer of the field that says so. */
 export interface Edge {
-  kind: 'next' | 'approve' | 'return' | 'reject';
+  kind: 'next' | 'approve' | 'return' | 'reject' | 'timeout';
   to: string;
   path: string;
 }
 
 export function isHuman(step: Step): step is HumanStep {
+  return step.type === 'task' || step.type === 'review' || step.type === 'notice';
+}
+
+export function hasForm(step: Step): step is FormStep {
   return step.type === 'task' || step.type === 'review';
 }
 
-export function isParallelReview(step: Step): step is ReviewStep & { eachLeadDeptOf: string } {
-  return step.type === 'review' && typeof step.eachLeadDeptOf === 'string';
+/** A task or review worked once per item of a kit list. */
+export function isFanOut(step: Step): step is FormStep & { each: FanOut } {
+  return (step.type === 'task' || step.type === 'review') && step.each !== undefined;
+}
+
+export function isWait(step: Step): step is WaitStep {
+  return step.type === 'wait';
 }
 
 export function isEnd(step: Step): step is EndStep {
@@ -78,7 +98,7 @@ export function forwardTarget(
   if (step.type === 'review' && step.outcomes.approve) {
     return { to: step.outcomes.approve, path: `${base}/outcomes/approve` };
   }
-  if ((step.type === 'task' || step.type === 'system') && step.next) {
+  if (step.type !== 'review' && step.next) {
     return { to: step.next, path: `${base}/next` };
   }
   const following = def.steps[index + 1];
@@ -99,19 +119,23 @@ export function edgesOf(def: WorkflowDefinition, index: number): Edge[] {
       edges.push({ kind: 'reject', to: step.outcomes.reject, path: `/steps/${index}/outcomes/reject` });
     }
   }
+  if (step.type === 'wait' && step.event?.onTimeout) {
+    edges.push({ kind: 'timeout', to: step.event.onTimeout, path: `/steps/${index}/event/onTimeout` });
+  }
   return edges;
 }
 
 /** The outcomes a person may choose at a human step, in a fixed order. */
 export function allowedOutcomes(step: HumanStep): Outcome[] {
   if (step.type === 'task') return ['submit'];
+  if (step.type === 'notice') return ['acknowledge'];
   const out: Outcome[] = ['approve'];
   if (step.outcomes.return?.length) out.push('return');
   if (step.outcomes.reject) out.push('reject');
   return out;
 }
 
-/** Function ids a definition calls, each once, sorted (the human-step opener is not included). */
+/** Function ids a definition's system steps call, each once, sorted (the runtime's step functions not included). */
 export function systemFunctions(def: WorkflowDefinition): string[] {
   const ids = new Set<string>();
   for (const step of def.steps) if (step.type === 'system') ids.add(step.function);
@@ -123,7 +147,7 @@ export function formsOf(def: WorkflowDefinition): { id: string; version: number 
   const seen = new Set<string>();
   const out: { id: string; version: number }[] = [];
   for (const step of def.steps) {
-    if (!isHuman(step)) continue;
+    if (!hasForm(step)) continue;
     const key = `${step.form.id}@${step.form.version}`;
     if (seen.has(key)) continue;
     seen.add(key);

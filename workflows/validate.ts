@@ -8,14 +8,22 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import localizeZh from 'ajv-i18n/localize/zh';
 import { hasForm } from '../forms/index';
+import { kitManifest } from '../functions/kits/manifests';
 import { FUNCTIONS } from '../functions/registry';
+import { cronIsValid } from './cron';
 import {
+  type Due,
   edgesOf,
   forwardTarget,
+  type HumanStep,
+  hasForm as hasFormStep,
+  isFanOut,
   isHuman,
-  isParallelReview,
-  ORG_LEAD_DEPT,
+  ORG_COUNTY,
+  ORG_ITEM,
   type Step,
+  type Trigger,
+  type WaitStep,
   type WorkflowDefinition,
 } from './model';
 import schema from './workflow.schema.json';
@@ -28,14 +36,22 @@ export type WorkflowErrorCode =
   | 'NO_NEXT_STEP'
   | 'UNKNOWN_FORM'
   | 'UNKNOWN_FUNCTION'
+  | 'UNKNOWN_KIT'
+  | 'UNKNOWN_LIST'
+  | 'FANOUT_NEEDS_KIT'
+  | 'ITEM_OUTSIDE_FANOUT'
+  | 'INDEPENDENT_RETURN'
+  | 'COUNTY_ORG_IN_CITY'
   | 'RETURN_NOT_EARLIER'
   | 'RETURN_NOT_HUMAN'
   | 'REJECT_NOT_END'
-  | 'PARALLEL_SOURCE_INVALID'
-  | 'PARALLEL_NEEDS_LEAD_DEPT'
-  | 'LEAD_DEPT_OUTSIDE_PARALLEL'
-  | 'MAX_PARALLEL_WITHOUT_PARALLEL'
   | 'DUE_DATE_INVALID'
+  | 'DUE_INVALID'
+  | 'UNKNOWN_SUBJECT_DATE'
+  | 'WAIT_INVALID'
+  | 'TRIGGER_INVALID'
+  | 'UNKNOWN_TRIGGER_LIST'
+  | 'CRON_INVALID'
   | 'NO_SUCCESS_END'
   | 'UNREACHABLE_STEP'
   | 'NO_WAY_OUT';
@@ -53,16 +69,25 @@ export interface WorkflowError {
 
 export type WorkflowValidation = { ok: true } | { ok: false; errors: WorkflowError[] };
 
-/** What the validator asks the rest of the system; defaults read the form and function registries. */
+/** What a kit offers a definition (its manifest, or the part of it the validator reads). */
+export interface KitFacts {
+  lists: readonly string[];
+  triggers: readonly string[];
+  subjectDates?: readonly string[];
+}
+
+/** What the validator asks the rest of the system; defaults read this build's registries. */
 export interface WorkflowChecks {
   formExists(id: string, version: number): boolean;
   functionExists(id: string): boolean;
+  kit(id: string): KitFacts | undefined;
 }
 
-/** The registries this build carries: forms from `forms/`, functions from `functions/registry.ts`. */
+/** The registries this build carries: forms from `forms/`, functions and kits from `functions/`. */
 export const defaultChecks: WorkflowChecks = {
   formExists: (id, version) => hasForm(id, version),
   functionExists: (id) => FUNCTIONS.some((f) => f.id === id),
+  kit: (id) => kitManifest(id),
 };
 
 // allErrors stays off (DESIGN §3 facts): the first schema error per branch is enough to fix.
@@ -71,12 +96,16 @@ const checkSchema = ajv.compile<WorkflowDefinition>(schema);
 
 /** Validates a definition; never throws for bad input. */
 export function validateWorkflow(def: unknown, checks: Partial<WorkflowChecks> = {}): WorkflowValidation {
-  const { formExists, functionExists } = { ...defaultChecks, ...checks };
+  const { formExists, functionExists, kit: kitFacts } = { ...defaultChecks, ...checks };
   if (!checkSchema(def)) return { ok: false, errors: schemaErrors(checkSchema.errors ?? []) };
   const wf = def;
   const errors: WorkflowError[] = [];
-  const add = (path: string, code: WorkflowErrorCode, zh: string, en: string) =>
-    errors.push({ path, code, zh, en, message: `${zh} ${en}` });
+  const add: Add = (path, code, zh, en) => errors.push({ path, code, zh, en, message: `${zh} ${en}` });
+
+  const kit = wf.kit ? kitFacts(wf.kit) : undefined;
+  if (wf.kit && !kit) {
+    add('/kit', 'UNKNOWN_KIT', `流程模块（kit）“${wf.kit}”不存在。`, `Kit "${wf.kit}" does not exist.`);
+  }
 
   // Index of each id's first occurrence; later duplicates are errors and never targets.
   const indexOf = new Map<string, number>();
@@ -123,7 +152,7 @@ export function validateWorkflow(def: unknown, checks: Partial<WorkflowChecks> =
             `${name.zh}只能退回到它之前的步骤，“${edge.to}”不在它之前。`,
             `${name.en} can only return to an earlier step; "${edge.to}" is not earlier.`,
           );
-        } else if (!isHuman(targetStep)) {
+        } else if (!hasFormStep(targetStep)) {
           add(
             edge.path,
             'RETURN_NOT_HUMAN',
@@ -142,25 +171,44 @@ export function validateWorkflow(def: unknown, checks: Partial<WorkflowChecks> =
       }
     }
 
+    if (hasFormStep(step) && !formExists(step.form.id, step.form.version)) {
+      add(
+        `${base}/form`,
+        'UNKNOWN_FORM',
+        `${name.zh}使用的表单“${step.form.id}”第 ${step.form.version} 版不存在。`,
+        `${name.en} uses form "${step.form.id}" version ${step.form.version}, which does not exist.`,
+      );
+    }
     if (isHuman(step)) {
-      if (!formExists(step.form.id, step.form.version)) {
+      checkOrgs(wf, step, i, add);
+      checkDue(step.due, `${base}/due`, name, kit, add);
+    }
+    if (isFanOut(step)) {
+      if (!wf.kit) {
         add(
-          `${base}/form`,
-          'UNKNOWN_FORM',
-          `${name.zh}使用的表单“${step.form.id}”第 ${step.form.version} 版不存在。`,
-          `${name.en} uses form "${step.form.id}" version ${step.form.version}, which does not exist.`,
+          `${base}/each/list`,
+          'FANOUT_NEEDS_KIT',
+          `${name.zh}按名单“${step.each.list}”分发，但流程没有指定提供名单的 kit。`,
+          `${name.en} fans out over list "${step.each.list}", but the workflow names no kit to compute it.`,
+        );
+      } else if (kit && !kit.lists.includes(step.each.list)) {
+        add(
+          `${base}/each/list`,
+          'UNKNOWN_LIST',
+          `${name.zh}的分发名单“${step.each.list}”在 kit“${wf.kit}”中不存在（可用：${kit.lists.join('、') || '无'}）。`,
+          `${name.en} fans out over list "${step.each.list}", which kit "${wf.kit}" does not provide (it has: ${kit.lists.join(', ') || 'none'}).`,
         );
       }
-      checkLeadDeptOrg(step, i, add);
-      if (step.due.date !== undefined && !isEveryYearDate(step.due.date)) {
+      if (step.type === 'review' && step.each.policy === 'independent' && step.outcomes.return?.length) {
         add(
-          `${base}/due/date`,
-          'DUE_DATE_INVALID',
-          `${name.zh}的期限“${step.due.date}”不是每年都有的日期。`,
-          `${name.en} is due on "${step.due.date}", which is not a date in every year.`,
+          `${base}/outcomes/return`,
+          'INDEPENDENT_RETURN',
+          `${name.zh}各项独立决定（independent），不能整体退回；请删除 return 或改用 anyReturn。`,
+          `${name.en} decides each item independently, so nothing can be returned as a whole: remove "return" or use policy anyReturn.`,
         );
       }
     }
+    if (step.type === 'wait') checkWait(step, base, name, kit, add);
     if (step.type === 'system' && !functionExists(step.function)) {
       add(
         `${base}/function`,
@@ -169,33 +217,9 @@ export function validateWorkflow(def: unknown, checks: Partial<WorkflowChecks> =
         `${name.en} calls the system function "${step.function}", which does not exist.`,
       );
     }
-    if (step.type === 'review' && step.maxParallel !== undefined && !isParallelReview(step)) {
-      add(
-        `${base}/maxParallel`,
-        'MAX_PARALLEL_WITHOUT_PARALLEL',
-        `${name.zh}不是并行审核（未写 eachLeadDeptOf），不能设置 maxParallel。`,
-        `${name.en} is not a parallel review (no eachLeadDeptOf), so maxParallel does not apply.`,
-      );
-    }
-    if (isParallelReview(step)) {
-      const source = indexOf.get(step.eachLeadDeptOf);
-      if (source === undefined) {
-        add(
-          `${base}/eachLeadDeptOf`,
-          'UNKNOWN_STEP',
-          `${name.zh}按步骤“${step.eachLeadDeptOf}”的牵头部门并行审核，但该步骤不存在。`,
-          `${name.en} fans out over the lead departments of step "${step.eachLeadDeptOf}", which does not exist.`,
-        );
-      } else if (source >= i || wf.steps[source].type !== 'task') {
-        add(
-          `${base}/eachLeadDeptOf`,
-          'PARALLEL_SOURCE_INVALID',
-          `${name.zh}的牵头部门名单应取自它之前的一个填报步骤，“${step.eachLeadDeptOf}”不是。`,
-          `${name.en} must take its lead departments from an earlier task step; "${step.eachLeadDeptOf}" is not one.`,
-        );
-      }
-    }
   });
+
+  (wf.triggers ?? []).forEach((t, i) => checkTrigger(wf, t, i, kit, add));
 
   if (!wf.steps.some((s) => s.type === 'end' && s.result === 'success')) {
     add(
@@ -212,31 +236,145 @@ export function validateWorkflow(def: unknown, checks: Partial<WorkflowChecks> =
 }
 
 type Add = (path: string, code: WorkflowErrorCode, zh: string, en: string) => void;
+type Name = { zh: string; en: string };
 
-function checkLeadDeptOrg(step: Step & { who: { org: string } }, i: number, add: Add) {
+function checkOrgs(wf: WorkflowDefinition, step: HumanStep, i: number, add: Add) {
   const name = stepName(step, i);
-  const parallel = isParallelReview(step);
-  if (parallel && step.who.org !== ORG_LEAD_DEPT) {
-    add(
-      `/steps/${i}/who/org`,
-      'PARALLEL_NEEDS_LEAD_DEPT',
-      `${name.zh}是按牵头部门的并行审核，办理单位应写 leadDept。`,
-      `${name.en} is a parallel review per lead department, so its org must be "leadDept".`,
-    );
-  }
+  const fanOut = isFanOut(step);
   const orgs: [string, string | undefined][] = [
-    [`/steps/${i}/who/org`, parallel ? undefined : step.who.org],
-    [`/steps/${i}/escalation/to/org`, 'escalation' in step ? step.escalation?.to.org : undefined],
+    [`/steps/${i}/who/org`, step.who.org],
+    [`/steps/${i}/escalation/to/org`, step.escalation?.to.org],
   ];
   for (const [path, org] of orgs) {
-    if (org === ORG_LEAD_DEPT && !parallel) {
+    if (org === ORG_ITEM && !fanOut) {
       add(
         path,
-        'LEAD_DEPT_OUTSIDE_PARALLEL',
-        `${name.zh}不是按牵头部门的并行审核，不能写 leadDept（不知道是哪个部门）。`,
-        `${name.en} is not a parallel review per lead department, so "leadDept" names no department.`,
+        'ITEM_OUTSIDE_FANOUT',
+        `${name.zh}不是分发步骤（未写 each），不能写 item（不知道是哪一项）。`,
+        `${name.en} does not fan out (no "each"), so "item" names no org.`,
       );
     }
+    if (org === ORG_COUNTY && wf.stack === 'city') {
+      add(
+        path,
+        'COUNTY_ORG_IN_CITY',
+        `${name.zh}：市级流程没有所属县区，不能写 county。`,
+        `${name.en}: a city workflow has no county, so "county" names no org.`,
+      );
+    }
+  }
+}
+
+const DUE_KINDS = ['workingDays', 'days', 'date', 'subjectDate'] as const;
+
+function checkDue(due: Due, path: string, name: Name, kit: KitFacts | undefined, add: Add) {
+  const kinds = DUE_KINDS.filter((k) => due[k] !== undefined);
+  if (kinds.length !== 1 || (due.fallback !== undefined && due.subjectDate === undefined)) {
+    add(
+      path,
+      'DUE_INVALID',
+      `${name.zh}的期限应写且只写一种：workingDays、days、date 或 subjectDate（fallback 只能与 subjectDate 同用）。`,
+      `${name.en}: a deadline has exactly one of workingDays, days, date or subjectDate (fallback only with subjectDate).`,
+    );
+    return;
+  }
+  for (const [p, date] of [
+    [`${path}/date`, due.date],
+    [`${path}/fallback/date`, due.fallback?.date],
+  ] as const) {
+    if (date !== undefined && !isEveryYearDate(date)) {
+      add(
+        p,
+        'DUE_DATE_INVALID',
+        `${name.zh}的日期“${date}”不是每年都有的日期。`,
+        `${name.en}: "${date}" is not a date in every year.`,
+      );
+    }
+  }
+  if (due.subjectDate !== undefined && !(kit?.subjectDates ?? []).includes(due.subjectDate)) {
+    add(
+      `${path}/subjectDate`,
+      'UNKNOWN_SUBJECT_DATE',
+      `${name.zh}引用的对象日期“${due.subjectDate}”不存在（可用：${(kit?.subjectDates ?? []).join('、') || '无'}）。`,
+      `${name.en} uses subject date "${due.subjectDate}", which the workflow's kit does not provide (it has: ${(kit?.subjectDates ?? []).join(', ') || 'none'}).`,
+    );
+  }
+}
+
+function checkWait(step: WaitStep, base: string, name: Name, kit: KitFacts | undefined, add: Add) {
+  if ((step.until === undefined) === (step.event === undefined)) {
+    add(
+      base,
+      'WAIT_INVALID',
+      `${name.zh}应写且只写一种等待：until（等到某日）或 event（等到某事件）。`,
+      `${name.en} waits for exactly one thing: until (a date) or event (an event).`,
+    );
+    return;
+  }
+  if (step.until) checkDue(step.until, `${base}/until`, name, kit, add);
+  if (step.event?.onTimeout !== undefined && step.event.timeoutDays === undefined) {
+    add(
+      `${base}/event/onTimeout`,
+      'WAIT_INVALID',
+      `${name.zh}写了 onTimeout，但没有写超时天数 timeoutDays。`,
+      `${name.en} names onTimeout but no timeoutDays.`,
+    );
+  }
+}
+
+function checkTrigger(wf: WorkflowDefinition, t: Trigger, i: number, kit: KitFacts | undefined, add: Add) {
+  const path = `/triggers/${i}`;
+  const kinds = (['manual', 'event', 'schedule'] as const).filter((k) => t[k] !== undefined);
+  if (kinds.length !== 1) {
+    add(
+      path,
+      'TRIGGER_INVALID',
+      `第 ${i + 1} 个启动方式应写且只写一种：manual、event 或 schedule。`,
+      `Trigger ${i + 1} has exactly one of manual, event or schedule.`,
+    );
+    return;
+  }
+  if (t.schedule && !t.id) {
+    add(
+      `${path}/id`,
+      'TRIGGER_INVALID',
+      `第 ${i + 1} 个启动方式按计划时间启动，须写编号 id（记录上次启动的时间）。`,
+      `Trigger ${i + 1} runs on a schedule and needs an id (it records when it last fired).`,
+    );
+  }
+  if (t.schedule && !cronIsValid(t.schedule.cron)) {
+    add(
+      `${path}/schedule/cron`,
+      'CRON_INVALID',
+      `第 ${i + 1} 个启动方式的 cron“${t.schedule.cron}”无法识别（格式：分 时 日 月 周 年，如 0 1 1 * ? *）。`,
+      `Trigger ${i + 1}: cannot read cron "${t.schedule.cron}" (minutes hours day-of-month month day-of-week year, e.g. 0 1 1 * ? *).`,
+    );
+  }
+  if (t.manual) {
+    if (t.each !== undefined) {
+      add(
+        `${path}/each`,
+        'TRIGGER_INVALID',
+        `第 ${i + 1} 个启动方式是手工启动，不用写 each。`,
+        `Trigger ${i + 1} is a manual start and takes no "each".`,
+      );
+    }
+    return;
+  }
+  if (t.each === undefined) {
+    add(
+      `${path}/each`,
+      'TRIGGER_INVALID',
+      `第 ${i + 1} 个启动方式须写 each：由 kit 计算要启动的实例。`,
+      `Trigger ${i + 1} needs "each": the kit's list of instances to start.`,
+    );
+  } else if (!wf.kit || (kit && !kit.triggers.includes(t.each))) {
+    add(
+      `${path}/each`,
+      'UNKNOWN_TRIGGER_LIST',
+      `第 ${i + 1} 个启动方式的名单“${t.each}”在流程的 kit 中不存在（可用：${(kit?.triggers ?? []).join('、') || '无'}）。`,
+      `Trigger ${i + 1}: list "${t.each}" is not one the workflow's kit provides (it has: ${(kit?.triggers ?? []).join(', ') || 'none'}).`,
+    );
   }
 }
 
@@ -335,8 +473,8 @@ function plainSchemaError(e: ErrorObject, zhFallback: string): { path: string; z
     case 'discriminator':
       return {
         path: `${e.instancePath}/type`,
-        zh: '步骤类型 type 只能是 task（填报）、review（审核）、system（系统处理）或 end（结束）。',
-        en: 'A step\'s type must be "task", "review", "system" or "end".',
+        zh: '步骤类型 type 只能是 task（填报）、review（审核）、notice（通知签收）、wait（等待）、system（系统处理）或 end（结束）。',
+        en: 'A step\'s type must be "task", "review", "notice", "wait", "system" or "end".',
       };
     case 'enum':
       return {
@@ -347,7 +485,7 @@ function plainSchemaError(e: ErrorObject, zhFallback: string): { path: string; z
     case 'type':
       return { path: at, zh: `应为${TYPE_ZH[p.type] ?? p.type}。`, en: `Must be ${article(p.type)}.` };
     case 'pattern':
-      return /\/(next|approve|reject|eachLeadDeptOf|id)$|\/return\/\d+$/.test(at) && at.startsWith('/steps/')
+      return /\/(next|approve|reject|onTimeout|id)$|\/return\/\d+$/.test(at) && at.startsWith('/steps/')
         ? {
             path: at,
             zh: '步骤编号应以小写字母开头，只含字母和数字。',
@@ -360,11 +498,11 @@ function plainSchemaError(e: ErrorObject, zhFallback: string): { path: string; z
           };
     case 'minProperties':
     case 'maxProperties':
-      return /\/due$/.test(at)
+      return /\/(due|until|fallback)$/.test(at)
         ? {
             path: at,
-            zh: '期限应写且只写一种：workingDays、days 或 date。',
-            en: 'A deadline has exactly one of workingDays, days or date.',
+            zh: '期限应写且只写一种：workingDays、days、date 或 subjectDate（可加 fallback）。',
+            en: 'A deadline has exactly one of workingDays, days, date or subjectDate (plus an optional fallback).',
           }
         : { path: at, zh: zhFallback, en: `${e.message}.` };
     case 'minimum':

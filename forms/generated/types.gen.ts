@@ -37,6 +37,42 @@ export interface AllocApprovalV1 {
 }
 
 /**
+ * 二下：审批 (Round 2 down: approval), alloc-approval@2
+ */
+export interface AllocApprovalV2 {
+  /**
+   * 审批项目
+   *
+   * @minItems 1
+   * @maxItems 500
+   *
+   * Items: 项目
+   */
+  lines: {
+    /**
+     * 项目编码
+     */
+    projectCode: string;
+    /**
+     * 项目名称
+     */
+    projectName?: string;
+    /**
+     * 审核意见
+     */
+    decision: 'approve' | 'return';
+    /**
+     * 意见说明
+     */
+    comment?: string;
+  }[];
+  /**
+   * 审批意见
+   */
+  comment?: string;
+}
+
+/**
  * 一下：下达控制数 (Round 1 down: control figures), alloc-control@1
  */
 export interface AllocControlV1 {
@@ -424,14 +460,52 @@ export interface AllocReviewV1 {
   overallComment?: string;
 }
 
+/**
+ * 审核：逐项审核意见 (Review: line-level decisions), alloc-review@2
+ */
+export interface AllocReviewV2 {
+  /**
+   * 审核项目
+   *
+   * @minItems 1
+   * @maxItems 500
+   *
+   * Items: 项目
+   */
+  lines: {
+    /**
+     * 项目编码
+     */
+    projectCode: string;
+    /**
+     * 项目名称
+     */
+    projectName?: string;
+    /**
+     * 审核意见
+     */
+    decision: 'approve' | 'return';
+    /**
+     * 意见说明
+     */
+    comment?: string;
+  }[];
+  /**
+   * 总体意见
+   */
+  overallComment?: string;
+}
+
 /** The data type of each form version, keyed "<id>@<version>". */
 export interface FormDataMap {
   "alloc-approval@1": AllocApprovalV1;
+  "alloc-approval@2": AllocApprovalV2;
   "alloc-control@1": AllocControlV1;
   "alloc-plan@1": AllocPlanV1;
   "alloc-proposal@1": AllocProposalV1;
   "alloc-proposal@2": AllocProposalV2;
   "alloc-review@1": AllocReviewV1;
+  "alloc-review@2": AllocReviewV2;
 }
 
 /** The data type of form `Id` at version `V`. */

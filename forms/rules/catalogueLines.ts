@@ -1,5 +1,5 @@
 import type { FieldError } from '../types';
-import type { FormRule } from './types';
+import type { CatalogueProject, FormRule } from './types';
 import { lineName, linesOf, str } from './util';
 
 const CATEGORY_ZH = { construction: '工程建设类', subsidy: '资金补助类' } as const;
@@ -15,10 +15,10 @@ export const catalogueLines: FormRule = {
     zh: '项目须在本年度项目清单内，类别和牵头部门与清单一致',
     en: "Lines are projects of the year's catalogue, with its category and lead department",
   },
-  needs: ['projects'],
+  needs: [{ fact: 'projects', label: '本年度项目清单' }],
   check(data, ctx) {
     const errors: FieldError[] = [];
-    const byCode = new Map((ctx.projects ?? []).map((p) => [p.code, p]));
+    const byCode = new Map(((ctx.facts.projects as readonly CatalogueProject[] | undefined) ?? []).map((p) => [p.code, p]));
     linesOf(data).forEach((line, i) => {
       const code = str(line.projectCode);
       const project = byCode.get(code);

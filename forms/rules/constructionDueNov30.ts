@@ -12,10 +12,10 @@ export const constructionDueNov30: FormRule = {
     zh: '工程建设类当年应完工项目的完成时限不晚于11月30日（可设置）',
     en: 'Construction lines due this year have a deadline no later than November 30 (a setting)',
   },
-  needs: ['year'],
+  needs: [{ fact: 'year', label: '年度' }],
   check(data, ctx) {
     const errors: FieldError[] = [];
-    const due = `${ctx.year}-${ctx.settings.constructionDueDate}`;
+    const due = `${ctx.facts.year}-${ctx.settings.constructionDueDate}`;
     const [, mm, dd] = due.split('-');
     linesOf(data).forEach((line, i) => {
       if (line.category !== 'construction' || line.crossYear === true) return;

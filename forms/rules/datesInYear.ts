@@ -14,10 +14,10 @@ export const datesInYear: FormRule = {
     zh: '日期须在本财政年度内；跨年度项目的完成时限在以后年度（不超过规定年限）',
     en: 'Dates lie in the fiscal year; a cross-year line’s deadline lies in a later year (within the limit)',
   },
-  needs: ['year'],
+  needs: [{ fact: 'year', label: '年度' }],
   check(data, ctx) {
     const errors: FieldError[] = [];
-    const year = ctx.year as number;
+    const year = ctx.facts.year as number;
     const maxYear = year + ctx.settings.crossYearMaxYears;
     const root = ctx.schema;
     const visit = (

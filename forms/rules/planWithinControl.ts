@@ -12,10 +12,10 @@ export const planWithinControl: FormRule = {
     zh: '二上各项目分来源资金安排不得超过一下控制数',
     en: 'Round 2 amounts per line and source do not exceed the round 1 control figures',
   },
-  needs: ['control'],
+  needs: [{ fact: 'control', label: '一下控制数' }],
   check(data, ctx) {
     const errors: FieldError[] = [];
-    const control = new Map(linesOf(ctx.control).map((l) => [str(l.projectCode), obj(l.control)]));
+    const control = new Map(linesOf(ctx.facts.control).map((l) => [str(l.projectCode), obj(l.control)]));
     linesOf(data).forEach((line, i) => {
       const figures = control.get(str(line.projectCode));
       if (!figures) {

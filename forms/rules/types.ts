@@ -9,17 +9,19 @@ export interface CatalogueProject {
   category: 'construction' | 'subsidy';
 }
 
-/** Facts a rule may need beyond the submission itself. */
-export type RuleNeed = 'year' | 'control' | 'projects';
+/** A fact a rule needs beyond the submission, and what to call it when it is missing. */
+export interface RuleNeed {
+  fact: string;
+  label: string;
+}
 
-/** What the rules see: the caller's context with settings resolved. */
+/**
+ * What the rules see: the facts the task's workflow supplies (the same object on the server and in
+ * the browser; a kit decides what it holds) and the settings resolved.
+ */
 export interface RuleContext {
-  /** Fiscal year (calendar year, Asia/Shanghai dates). */
-  year?: number;
-  /** The 一下 control-figure submission (alloc-control data) the 二上 plan is checked against. */
-  control?: unknown;
-  /** The year's project catalogue. */
-  projects?: readonly CatalogueProject[];
+  /** Facts by name: `year` (fiscal year) always; others as the workflow's kit supplies them. */
+  facts: Readonly<Record<string, unknown>>;
   settings: FormSettings;
   /** The schema of the form being validated (rules that look for `format: date` fields read it). */
   schema: JsonSchema;
@@ -32,7 +34,7 @@ export interface RuleContext {
 export interface FormRule {
   name: string;
   description: LocalizedText;
-  /** Context facts the rule cannot work without; validateSubmission reports `rule.contextMissing` if absent. */
+  /** Facts the rule cannot work without; validateSubmission reports `rule.contextMissing` if absent. */
   needs: readonly RuleNeed[];
   check(data: unknown, ctx: RuleContext): FieldError[];
 }

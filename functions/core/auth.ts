@@ -2,21 +2,14 @@
  * The caller, built only from verified token claims, and the policy questions the handlers ask.
  * The county of a caller comes from `custom:county` in the token, never from a path or a body.
  */
+import type { Assignee } from '../../contracts/events';
+import { COUNTY_ROLES as COUNTY_ROLE_LIST, ROLES, type Role } from '../../contracts/roles';
 import { Forbidden, Unauthorized } from './errors';
 
-export const ROLES = [
-  'city_office',
-  'city_dept',
-  'county_office',
-  'project_unit',
-  'supervisor',
-  'inspector',
-  'admin',
-] as const;
-export type Role = (typeof ROLES)[number];
+export type { Assignee } from '../../contracts/events';
+export { ROLES, type Role } from '../../contracts/roles';
 
-/** Roles whose users belong to one county and only ever see that county. */
-const COUNTY_ROLES: ReadonlySet<Role> = new Set(['county_office', 'project_unit']);
+const COUNTY_ROLES: ReadonlySet<Role> = new Set(COUNTY_ROLE_LIST);
 /** Roles that may read every county's projects (read-only oversight). */
 const READ_ALL_PROJECTS: ReadonlySet<Role> = new Set(['city_office', 'admin', 'supervisor', 'inspector']);
 
@@ -30,12 +23,6 @@ export interface Principal {
   org: string;
   /** County code for county and unit users; absent for city users. */
   county?: string;
-}
-
-/** Who must act on a task. `org` is resolved to a concrete org id when the task opens. */
-export interface Assignee {
-  role: Role;
-  org: string;
 }
 
 /** API Gateway flattens array claims to `[a b]`; the twin may pass real arrays. Accept both. */
@@ -153,13 +140,8 @@ export function projectScope(p: Principal): ProjectScope {
   throw new Forbidden();
 }
 
-/** May open an allocation round. */
-export function canOpenRound(p: Principal): boolean {
-  return p.roles.includes('city_office');
-}
-
-/** May see progress of a county in a round: city-level roles see all, county users their own. */
-export function canSeeRoundCounty(p: Principal, county: string): boolean {
+/** May see a stack's instances and progress: city-level roles see all, county users their own. */
+export function canSeeStack(p: Principal, stack: string): boolean {
   if (hasRole(p, 'city_office', 'city_dept', 'admin', 'supervisor', 'inspector')) return true;
-  return p.county === county;
+  return p.county === stack;
 }

@@ -3,6 +3,7 @@
  * values throw a ConfigError immediately, so a bad deploy fails on its first invocation rather
  * than half-way through a request.
  */
+import { ENV } from '../../contracts/env';
 import { ConfigError } from './errors';
 
 export type StackKind = 'county' | 'city';
@@ -10,6 +11,8 @@ export type StackKind = 'county' | 'city';
 export interface Config {
   /** Empty when the function has no table (checked by `config(needs)`). */
   tableName: string;
+  /** The city table (the definition catalogue); on the city stack, its own table. */
+  cityTableName: string;
   stackKind: StackKind;
   /** County code of a county stack; undefined on the city stack. */
   countyCode?: string;
@@ -37,13 +40,13 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 
 /** Parses configuration from an environment; throws ConfigError on the first problem. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const stackKind = required(env, 'STACK_KIND');
+  const stackKind = required(env, ENV.stackKind);
   if (stackKind !== 'county' && stackKind !== 'city') {
     throw new ConfigError(`STACK_KIND must be county or city, got ${stackKind}`);
   }
-  const countyCode = stackKind === 'county' ? required(env, 'COUNTY_CODE') : undefined;
+  const countyCode = stackKind === 'county' ? required(env, ENV.countyCode) : undefined;
   let stateMachineArns: Record<string, string> = {};
-  const rawArns = env.STATE_MACHINE_ARNS;
+  const rawArns = env[ENV.stateMachineArns];
   if (rawArns) {
     try {
       const parsed = JSON.parse(rawArns) as unknown;
@@ -53,21 +56,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       throw new ConfigError(`STATE_MACHINE_ARNS is not a JSON object: ${(e as Error).message}`);
     }
   }
-  const maxBody = Number(env.MAX_BODY_BYTES ?? 262_144);
+  const maxBody = Number(env[ENV.maxBodyBytes] ?? 262_144);
   if (!Number.isInteger(maxBody) || maxBody <= 0)
     throw new ConfigError('MAX_BODY_BYTES must be a positive integer');
   return {
-    tableName: env.TABLE_NAME ?? '',
+    tableName: env[ENV.tableName] ?? '',
+    cityTableName: env[ENV.cityTableName] || (stackKind === 'city' ? (env[ENV.tableName] ?? '') : ''),
     stackKind,
     countyCode,
-    countyName: env.COUNTY_NAME || undefined,
-    cityCode: env.CITY_CODE || '340100',
-    eventBusName: env.EVENT_BUS_NAME ?? '',
+    countyName: env[ENV.countyName] || undefined,
+    cityCode: env[ENV.cityCode] || '340100',
+    eventBusName: env[ENV.eventBusName] ?? '',
     stateMachineArns,
     region: env.AWS_REGION || 'us-east-1',
-    localIdentityUrl: env.LOCAL_IDENTITY_URL || undefined,
+    localIdentityUrl: env[ENV.localIdentityUrl] || undefined,
     maxBodyBytes: maxBody,
-    fault: env.MINSHENG_FAULT || undefined,
+    fault: env[ENV.fault] || undefined,
   };
 }
 

@@ -9,10 +9,15 @@ import { isMainThread } from 'node:worker_threads';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sourceOf } from '../../contracts/sources';
 import type { Config } from './config';
 
 export interface Ctx {
   cfg: Config;
+  /** This stack: a county code, or `city`. */
+  stack: string;
+  /** The event source this stack publishes with (contracts/sources.ts). */
+  source: string;
   db: DynamoDBDocumentClient;
   table: string;
   events: EventBridgeClient;
@@ -43,8 +48,11 @@ export function createContext(
   clients: Clients,
   overrides: Partial<Pick<Ctx, 'now' | 'fault'>> = {},
 ): Ctx {
+  const stack = cfg.countyCode ?? 'city';
   return {
     cfg,
+    stack,
+    source: sourceOf(stack),
     table: cfg.tableName,
     get db() {
       return clients.db ?? missing('DynamoDB');

@@ -1,8 +1,8 @@
 /**
  * Every key template of the single-table design, in one place (docs/single-table.md lists the
  * access patterns). Attribute names come from `table.ts`; entity modules never build keys by hand.
- * County tables hold the allocation, its tasks, submissions, projects and the delivery bookkeeping;
- * the city table holds rounds and the cross-county read model.
+ * The templates name no workflow: an instance is keyed by its workflow id and subject, whatever the
+ * workflow; a kit's own records use the generic `record` templates.
  */
 import { TABLE_DEFINITION } from './table';
 
@@ -29,32 +29,58 @@ function gsi2(pk: string, sk: string): Key {
 
 /** Sort-key prefix of audit entries; they live in the partition of the entity they describe. */
 export const AUDIT_PREFIX = 'AUDIT#';
-/** Sort-key prefix of submissions inside an allocation partition. */
+/** Sort-key prefix of submissions inside an instance run's partition. */
 export const SUBMISSION_PREFIX = 'SUB#';
-/** Sort-key prefix of per-county progress rows inside a round partition (city). */
-export const ROUND_COUNTY_PREFIX = 'COUNTY#';
+/** Sort-key prefix of per-stack rows inside an instance view partition (city). */
+export const VIEW_STACK_PREFIX = 'STACK#';
+
+function run(workflowId: string, subject: string, attempt: number): string {
+  return `RUN#${workflowId}#${subject}#${attempt}`;
+}
 
 export const keys = {
-  // ---- county table -------------------------------------------------------------------------
-  /** The allocation of one year in this county: `ALLOC#<year>` / `ALLOC`. */
-  allocation: (year: number) => key(`ALLOC#${year}`, 'ALLOC'),
-  /** Partition of everything per allocation (the item, its submissions, its audit). */
-  allocationPartition: (year: number) => `ALLOC#${year}`,
-  /** An immutable submission snapshot: `ALLOC#<year>` / `SUB#<id>` (ids sort by time). */
-  submission: (year: number, id: string) => key(`ALLOC#${year}`, `${SUBMISSION_PREFIX}${id}`),
+  // ---- every stack that runs workflows ------------------------------------------------------
+  /** The current instance of a workflow for a subject: `INST#<workflow>#<subject>` / `INST`. */
+  instance: (workflowId: string, subject: string) => key(`INST#${workflowId}#${subject}`, 'INST'),
+  /** Instances of a workflow in a year, by subject (gsi1). */
+  instanceByYear: (workflowId: string, year: number, subject: string) =>
+    gsi1(`INSTANCES#${workflowId}#${year}`, subject),
+  instancesOfYearPk: (workflowId: string, year: number) => `INSTANCES#${workflowId}#${year}`,
+  /** The partition of one run (attempt) of an instance: its submissions and audit trail. */
+  runPartition: run,
+  /** An immutable submission snapshot: `RUN#...` / `SUB#<id>` (ids sort by time). */
+  submission: (workflowId: string, subject: string, attempt: number, id: string) =>
+    key(run(workflowId, subject, attempt), `${SUBMISSION_PREFIX}${id}`),
   /** A task: `TASK#<id>` / `TASK`. */
   task: (id: string) => key(`TASK#${id}`, 'TASK'),
   taskPartition: (id: string) => `TASK#${id}`,
-  /** Tasks of an allocation, by opening time (gsi1). */
-  taskByAllocation: (year: number, openedAt: string, id: string) =>
-    gsi1(`ALLOC#${year}#TASKS`, `${openedAt}#${id}`),
-  tasksOfAllocationPk: (year: number) => `ALLOC#${year}#TASKS`,
+  /** Tasks of a run, by opening time (gsi1). */
+  taskByRun: (workflowId: string, subject: string, attempt: number, openedAt: string, id: string) =>
+    gsi1(`${run(workflowId, subject, attempt)}#TASKS`, `${openedAt}#${id}`),
+  tasksOfRunPk: (workflowId: string, subject: string, attempt: number) =>
+    `${run(workflowId, subject, attempt)}#TASKS`,
+  /** The next reminder or escalation of an open task, by due moment (gsi2, sparse). */
+  timer: (at: string, taskId: string) => gsi2('TIMERS', `${at}#${taskId}`),
+  timersPk: 'TIMERS',
+  /** That a reminder/escalation of a task was raised (written once). */
+  notificationMark: (taskId: string, kind: string) => key(`NOTIFIED#${taskId}`, kind),
+  /** An execution waiting for an event about its subject. */
+  waiter: (subject: string, detailType: string, taskId: string) =>
+    key(`WAITERS#${subject}`, `${detailType}#${taskId}`),
+  waitersPartition: (subject: string) => `WAITERS#${subject}`,
+  /** When a schedule trigger of a workflow last fired. */
+  triggerState: (workflowId: string, trigger: string) => key('TRIGGERS', `${workflowId}#${trigger}`),
   /** A project (county × project of one year): `PROJECT#<id>` / `PROJECT`. */
   project: (id: string) => key(`PROJECT#${id}`, 'PROJECT'),
   projectPartition: (id: string) => `PROJECT#${id}`,
   /** Projects of a year in this county (gsi1). */
   projectByYear: (year: number, code: string) => gsi1(`PROJECTS#${year}`, code),
   projectsOfYearPk: (year: number) => `PROJECTS#${year}`,
+  /** A kit's own record: `REC#<type>#<id>` / `REC`, listed by type (gsi1). */
+  record: (type: string, id: string) => key(`REC#${type}#${id}`, 'REC'),
+  recordPartition: (type: string, id: string) => `REC#${type}#${id}`,
+  recordByType: (type: string, sortKey: string) => gsi1(`RECS#${type}`, sortKey),
+  recordsOfTypePk: (type: string) => `RECS#${type}`,
   /** A stored answer to an idempotent request, scoped to the caller. */
   idempotency: (scope: string, idemKey: string) => key(`IDEM#${scope}#${idemKey}`, 'IDEM'),
   /** A decision written but not yet delivered to Step Functions. */
@@ -70,19 +96,9 @@ export const keys = {
   /** An audit entry in the partition `pk` of the entity it describes. */
   audit: (pk: string, at: string, id: string) => key(pk, `${AUDIT_PREFIX}${at}#${id}`),
 
-  // ---- city table ---------------------------------------------------------------------------
-  /** An allocation round (year) opened by the city office: `ROUND#<year>` / `ROUND`. */
-  round: (year: number) => key(`ROUND#${year}`, 'ROUND'),
-  roundPartition: (year: number) => `ROUND#${year}`,
-  /** Rounds by year (gsi1). */
-  roundByYear: (year: number) => gsi1('ROUNDS', String(year)),
-  /** Progress of one county in a round (read model): `ROUND#<year>` / `COUNTY#<code>`. */
-  roundCounty: (year: number, county: string) => key(`ROUND#${year}`, `${ROUND_COUNTY_PREFIX}${county}`),
-  /** An open task of a county in a round (read model): `ROUND#<year>` / `COUNTY#<code>#OPEN#<taskId>`. */
-  roundCountyOpenTask: (year: number, county: string, taskId: string) =>
-    key(`ROUND#${year}`, `${ROUND_COUNTY_PREFIX}${county}#OPEN#${taskId}`),
-  /** A task in the city inbox (read model): `INBOX#<taskId>` / `TASK`. */
-  inboxItem: (taskId: string) => key(`INBOX#${taskId}`, 'TASK'),
+  // ---- city table: read models --------------------------------------------------------------
+  /** A task in the city inbox: `INBOX#<stack>#<taskId>` / `TASK`. */
+  inboxItem: (stack: string, taskId: string) => key(`INBOX#${stack}#${taskId}`, 'TASK'),
   /** An assignee's inbox by status, open ordered by due date, done by completion (gsi1). */
   inboxByAssignee: (role: string, org: string, status: string, sortAt: string, taskId: string) =>
     gsi1(inboxAssigneePk(role, org, status), `${sortAt}#${taskId}`),
@@ -91,6 +107,24 @@ export const keys = {
   inboxByCounty: (county: string, status: string, sortAt: string, taskId: string) =>
     gsi2(`INBOXC#${county}#${status}`, `${sortAt}#${taskId}`),
   inboxCountyPk: (county: string, status: string) => `INBOXC#${county}#${status}`,
+  /** Instances of a workflow for a subject across stacks (read model): `INSTV#<workflow>#<subject>`. */
+  instanceViewPartition: (workflowId: string, subject: string) => `INSTV#${workflowId}#${subject}`,
+  /** One stack's instance (status row). */
+  instanceView: (workflowId: string, subject: string, stack: string) =>
+    key(`INSTV#${workflowId}#${subject}`, `${VIEW_STACK_PREFIX}${stack}`),
+  /** An open task of that instance (a row per open task, so nothing shared is counted). */
+  instanceViewOpenTask: (workflowId: string, subject: string, stack: string, taskId: string) =>
+    key(`INSTV#${workflowId}#${subject}`, `${VIEW_STACK_PREFIX}${stack}#OPEN#${taskId}`),
+  /** Instance views of a workflow in a year, by stack then subject (gsi1). */
+  instanceViewByYear: (workflowId: string, year: number, stack: string, subject: string) =>
+    gsi1(`INSTVS#${workflowId}#${year}`, `${stack}#${subject}`),
+  instanceViewsOfYearPk: (workflowId: string, year: number) => `INSTVS#${workflowId}#${year}`,
+  /** A notification (read model): `NOTIF#<id>` / `NOTIF`. */
+  notification: (id: string) => key(`NOTIF#${id}`, 'NOTIF'),
+  /** A recipient's notifications, unread or read, newest last (gsi1). */
+  notificationByRecipient: (role: string, org: string, state: 'unread' | 'read', at: string, id: string) =>
+    gsi1(notificationsPk(role, org, state), `${at}#${id}`),
+  notificationsPk: (role: string, org: string, state: 'unread' | 'read') => notificationsPk(role, org, state),
   /** A project in the cross-county list (read model): `PROJECT#<county>#<id>` / `PROJECT`. */
   projectView: (county: string, id: string) => key(`PROJECT#${county}#${id}`, 'PROJECT'),
   /** Projects of a year across counties, by county then code (gsi1). */
@@ -105,6 +139,10 @@ export const keys = {
 
 function inboxAssigneePk(role: string, org: string, status: string): string {
   return `INBOX#${role}#${org}#${status}`;
+}
+
+function notificationsPk(role: string, org: string, state: string): string {
+  return `NOTIFS#${role}#${org}#${state}`;
 }
 
 function projectViewsOfDeptPk(year: number, dept: string): string {

@@ -1,20 +1,16 @@
 /**
- * Sweeper (schedule, every minute, county and city stacks): delivers resume markers and publishes
- * outbox events a crash left behind.
+ * Sweeper (schedule, every minute, every stack): delivers resume markers and publishes outbox events
+ * a crash left behind.
  */
+import { log } from '../core/log';
+import { stepContext } from '../edge/runtime';
+import { sweep } from '../runtime/sweep';
 
-import { dynamo, eventBridge, stepFunctions } from '../core/clients';
-import { config } from '../core/config';
-import { createContext } from '../core/context';
-import { sweep } from '../core/sweep';
-
-const cfg = config();
-const ctx = createContext(cfg, { db: dynamo(cfg), events: eventBridge(cfg), sfn: stepFunctions(cfg) });
+const rt = stepContext({ table: true, bus: true }, { db: true, events: true, sfn: true });
 
 export const handler = async (event?: { minAgeMs?: number }) => {
   const minAge = typeof event?.minAgeMs === 'number' && event.minAgeMs >= 0 ? event.minAgeMs : 10_000;
-  const res = await sweep(ctx, minAge);
-  if (res.resumed || res.published || res.failed)
-    console.log(JSON.stringify({ level: 'info', msg: 'sweep', ...res }));
+  const res = await sweep(rt, minAge);
+  if (res.resumed || res.published || res.failed) log.info('sweep', res);
   return res;
 };

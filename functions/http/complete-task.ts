@@ -1,11 +1,12 @@
 /**
- * POST /tasks/{id}/complete (county API): `{outcome, data, comment?, returnTo?}` with an
+ * POST /tasks/{id}/complete (task API): `{outcome, data, comment?, returnTo?}` with an
  * `Idempotency-Key` header. A repeat with the same key returns the first answer.
  */
 
 import { dynamo, eventBridge, stepFunctions } from '../core/clients';
 import { ValidationFailed } from '../core/errors';
-import { completeTask } from '../core/task';
+import { runtime } from '../edge/runtime';
+import { completeTask } from '../runtime/tasks/complete';
 import { requestBody } from './body';
 import { httpHandler, pathParam } from './middleware';
 
@@ -27,6 +28,8 @@ export const handler = httpHandler(
         },
       ]);
     }
-    return { body: await completeTask(req.ctx, req.principal, pathParam(req, 'id', 64), req.body, key) };
+    return {
+      body: await completeTask(runtime(req.ctx), req.principal, pathParam(req, 'id', 64), req.body, key),
+    };
   },
 );

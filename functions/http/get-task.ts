@@ -1,7 +1,7 @@
-/** GET /tasks/{id} (county API): the task, its pinned form, its data and the rounds before it. */
-
+/** GET /tasks/{id} (task API): the task, its pinned form, its data, rule facts and earlier submissions. */
 import { dynamo, stepFunctions } from '../core/clients';
-import { taskView } from '../core/task';
+import { runtime } from '../edge/runtime';
+import { taskView } from '../runtime/tasks/view';
 import { httpHandler, pathParam } from './middleware';
 
 export const handler = httpHandler(
@@ -10,7 +10,5 @@ export const handler = httpHandler(
     countyGate: true,
     clients: (cfg) => ({ db: dynamo(cfg), sfn: stepFunctions(cfg) }),
   },
-  async (req) => ({
-    body: await taskView(req.ctx, req.principal, pathParam(req, 'id', 64)),
-  }),
+  async (req) => ({ body: await taskView(runtime(req.ctx), req.principal, pathParam(req, 'id', 64)) }),
 );

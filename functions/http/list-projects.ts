@@ -3,7 +3,7 @@
 import { dynamo } from '../core/clients';
 import { ValidationFailed } from '../core/errors';
 import { pageSize } from '../core/paging';
-import { listProjects } from '../core/readmodel';
+import { listProjects } from '../runtime/views';
 import { httpHandler } from './middleware';
 
 export const handler = httpHandler(

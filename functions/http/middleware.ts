@@ -48,7 +48,7 @@ export interface HandlerOptions<B> {
   body?: BodyCheck<B>;
   /** Accepted query parameters; any other is refused. */
   query?: readonly string[];
-  /** Run on the county stack: county-bound callers must belong to this county. */
+  /** On a county stack, county-bound callers must belong to this county (the city stack: no gate). */
   countyGate?: boolean;
   /** What the function needs from its environment (fail fast at cold start); default table + bus. */
   needs?: ConfigNeeds;
@@ -132,11 +132,8 @@ export function httpHandler<B = unknown>(
       const claims = request.event.requestContext?.authorizer?.jwt?.claims;
       if (!claims) throw new Unauthorized();
       const p = principalFromClaims(claims);
-      if (opts.countyGate) {
-        const county = ctx.cfg.countyCode;
-        if (!county) throw new Error('county gate on a non-county stack');
-        assertCountyApiAccess(p, county);
-      }
+      // On a county stack, county-bound callers must belong to it; the city stack checks per resource.
+      if (opts.countyGate && ctx.cfg.countyCode) assertCountyApiAccess(p, ctx.cfg.countyCode);
       const st = states.get(request.event);
       if (st) st.principal = p;
     },

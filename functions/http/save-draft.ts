@@ -1,7 +1,7 @@
-/** PUT /tasks/{id}/draft (county API): keeps unfinished form data on the open task. */
-
+/** PUT /tasks/{id}/draft (task API): keeps unfinished form data on the open task. */
 import { dynamo } from '../core/clients';
-import { saveDraft } from '../core/task';
+import { runtime } from '../edge/runtime';
+import { saveDraft } from '../runtime/tasks/draft';
 import { requestBody } from './body';
 import { httpHandler, pathParam } from './middleware';
 
@@ -12,5 +12,7 @@ export const handler = httpHandler(
     clients: (cfg) => ({ db: dynamo(cfg) }),
     body: requestBody('save-draft'),
   },
-  async (req) => ({ body: await saveDraft(req.ctx, req.principal, pathParam(req, 'id', 64), req.body.data) }),
+  async (req) => ({
+    body: await saveDraft(runtime(req.ctx), req.principal, pathParam(req, 'id', 64), req.body.data),
+  }),
 );

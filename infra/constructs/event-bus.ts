@@ -1,6 +1,9 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ENV } from '../../contracts/env';
+import { sourceOf } from '../../contracts/sources';
 import type { MinshengFunction } from './function';
 
 /** Properties of {@link MinshengEventBus}. */
@@ -15,12 +18,13 @@ export interface MinshengEventBusProps {
 
 /**
  * The city's event bus: every county stack and the city stack publish their domain events here
- * (`source` `minsheng.county` / `minsheng.city`), and every rule of `functions/events.ts` listens here.
+ * (`source` `minsheng.county.<code>` / `minsheng.city`), and every rule of `functions/events.ts` but
+ * Step Functions' own events listens here.
  * No resource policy: only principals of this account with an IAM grant can publish.
  */
 export class MinshengEventBus extends Construct {
   /** The environment variable {@link bindPublisher} sets. */
-  static readonly ENV_EVENT_BUS_NAME = 'EVENT_BUS_NAME';
+  static readonly ENV_EVENT_BUS_NAME = ENV.eventBusName;
 
   readonly bus: events.EventBus;
   readonly archive: events.Archive;
@@ -38,11 +42,19 @@ export class MinshengEventBus extends Construct {
   }
 
   /**
-   * Lets `fn` (in this stack or a county stack) put events on the bus and sets EVENT_BUS_NAME.
-   * Across stacks CDK turns the bus's name and ARN into stack exports.
+   * Lets `fn` (in this stack or a county stack) put events on the bus, only with its stack's own
+   * source (`events:source` condition), and sets EVENT_BUS_NAME. Consumers trust the publishing
+   * stack through that source, never a county named inside an event. Across stacks CDK turns the
+   * bus's name and ARN into stack exports.
    */
-  bindPublisher(fn: MinshengFunction): void {
+  bindPublisher(fn: MinshengFunction, stack: string): void {
     fn.addEnvironment(MinshengEventBus.ENV_EVENT_BUS_NAME, this.bus.eventBusName);
-    this.bus.grantPutEventsTo(fn.function);
+    fn.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        conditions: { StringEquals: { 'events:source': [sourceOf(stack)] } },
+      }),
+    );
   }
 }

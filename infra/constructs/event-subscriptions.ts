@@ -6,7 +6,8 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EventRuleSpec, ScheduleSpec } from '../../functions/events';
+import { CITY_SOURCE, COUNTY_SOURCE_PREFIX, STATES_SOURCE, sourceOf } from '../../contracts/sources';
+import type { EventOrigin, EventRuleSpec, ScheduleSpec } from '../../functions/events';
 import type { StackKind } from '../../functions/registry';
 import type { MinshengFunction } from './function';
 
@@ -14,6 +15,10 @@ import type { MinshengFunction } from './function';
 export interface EventSubscriptionsProps {
   /** Which entries of the lists belong to this stack. */
   readonly kind: StackKind;
+  /** This stack: `city` or its county code (rules taking events from their `own` stack use its source). */
+  readonly stack: string;
+  /** ARNs of this stack's state machines (rules on Step Functions' events take only theirs). */
+  readonly stateMachineArns: readonly string[];
   /** The city bus the rules listen on (the rules live in this stack, the bus in the city stack). */
   readonly bus: events.IEventBus;
   readonly rules: readonly EventRuleSpec[];
@@ -27,6 +32,20 @@ export interface EventSubscriptionsProps {
    * @default 8
    */
   readonly retryAttempts?: number;
+}
+
+/** The source pattern of an origin on the city bus (a prefix match for any county). */
+function originPattern(origin: EventOrigin, stack: string): string {
+  switch (origin) {
+    case 'city':
+      return CITY_SOURCE;
+    case 'anyCounty':
+      return events.Match.prefix(COUNTY_SOURCE_PREFIX) as unknown as string;
+    case 'own':
+      return sourceOf(stack);
+    default:
+      throw new EventWiringError(`origin ${origin} is not on the city bus`);
+  }
 }
 
 /** A rule or schedule that names a function this stack does not deploy. */
@@ -64,14 +83,28 @@ export class EventSubscriptions extends Construct {
     };
 
     const rules = new Map<string, events.Rule>();
+    const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     for (const spec of props.rules.filter((r) => r.stack === props.kind)) {
+      const fromStates = spec.from.includes('stepFunctions');
+      if (fromStates && spec.from.length > 1) {
+        throw new EventWiringError(`event rule ${spec.id}: Step Functions' events come on another bus; give them a rule of their own`);
+      }
+      // A stack without state machines has no Step Functions events to take.
+      if (fromStates && props.stateMachineArns.length === 0) continue;
       const fn = fnFor(`event rule ${spec.id}`, spec.fn);
+      const eventPattern: events.EventPattern = fromStates
+        ? {
+            source: [STATES_SOURCE],
+            detailType: [...spec.detailType],
+            detail: { stateMachineArn: [...props.stateMachineArns] },
+          }
+        : { source: spec.from.map((o) => originPattern(o, props.stack)), detailType: [...spec.detailType] };
       rules.set(
         spec.id,
         new events.Rule(this, `Rule${spec.id}`, {
-          eventBus: props.bus,
+          eventBus: fromStates ? defaultBus : props.bus,
           description: `Minsheng ${spec.id}`,
-          eventPattern: { source: [...spec.source], detailType: [...spec.detailType] },
+          eventPattern,
           targets: [
             new targets.LambdaFunction(fn.function, {
               deadLetterQueue: props.deadLetterQueue,

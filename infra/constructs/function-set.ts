@@ -51,9 +51,8 @@ export class FunctionSet extends Construct {
 
 /**
  * What a function receives: its declared `access`, or when it declares none, everything the stack
- * kind offers: a county function the table, publishing, starting workflows (unless a workflow
- * invokes it, which would be a dependency cycle) and completing tasks; a city function the table
- * and publishing (the city stack has no state machines).
+ * kind offers: the table, the catalogue, publishing, starting workflows (unless a workflow invokes
+ * it, which would be a dependency cycle) and completing tasks.
  */
 export function effectiveAccess(
   spec: FunctionSpec,
@@ -61,16 +60,23 @@ export function effectiveAccess(
   invokedByWorkflow: boolean,
 ): ReadonlySet<FunctionAccess> {
   if (spec.access) return new Set(spec.access);
-  const all: FunctionAccess[] =
-    kind === 'county'
-      ? ['table:readWrite', 'events:publish', 'workflows:start', 'workflows:respond']
-      : ['table:readWrite', 'events:publish'];
+  const all: FunctionAccess[] = [
+    'table:readWrite',
+    'catalogue:read',
+    'events:publish',
+    'workflows:start',
+    'workflows:respond',
+  ];
   return new Set(invokedByWorkflow ? all.filter((a) => a !== 'workflows:start') : all);
 }
 
 /** The resources a stack offers its functions. */
 export interface StackResources {
+  /** This stack: `city` or its county code (the source its functions publish with). */
+  readonly stack: string;
   readonly table: MinshengTable;
+  /** The city table, whose definition catalogue functions with 'catalogue:read' may read. */
+  readonly catalogue: MinshengTable;
   readonly bus: MinshengEventBus;
   readonly workflows: MinshengWorkflows;
 }
@@ -84,7 +90,8 @@ export function bindAccess(set: FunctionSet, kind: StackKind, resources: StackRe
     const access = effectiveAccess(fn.spec, kind, resources.workflows.invokedFunctionIds.has(fn.spec.id));
     if (access.has('table:readWrite')) resources.table.bind(fn, 'readWrite');
     else if (access.has('table:read')) resources.table.bind(fn, 'read');
-    if (access.has('events:publish')) resources.bus.bindPublisher(fn);
+    if (access.has('catalogue:read')) resources.catalogue.bindCatalogueReader(fn);
+    if (access.has('events:publish')) resources.bus.bindPublisher(fn, resources.stack);
     if (access.has('workflows:start')) resources.workflows.bindStarter(fn);
     if (access.has('workflows:respond')) resources.workflows.bindTaskResponder(fn);
   }

@@ -7,6 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { BUNDLE } from '../../contracts/bundling';
 import type { FunctionSpec } from '../../functions/registry';
 
 /** The repository root: entries in `functions/registry.ts` are relative to it. */
@@ -24,17 +25,15 @@ export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
  * however many county stacks deploy it.
  */
 export const BUNDLING: nodejs.BundlingOptions = Object.freeze({
-  // The SDK is bundled (not taken from the runtime) so deployed code runs the versions tested here.
-  externalModules: [],
-  minify: true,
-  sourceMap: true,
+  // contracts/bundling.ts is the one source: the twin bundles with the same options.
+  externalModules: [...BUNDLE.external],
+  minify: BUNDLE.minify,
+  sourceMap: BUNDLE.sourcemap,
   sourcesContent: false,
-  target: 'node22',
+  target: BUNDLE.target,
   format: nodejs.OutputFormat.ESM,
-  mainFields: ['module', 'main'],
-  // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-  banner:
-    "import { createRequire as __minshengCreateRequire } from 'node:module'; const require = __minshengCreateRequire(import.meta.url);",
+  mainFields: [...BUNDLE.mainFields],
+  banner: BUNDLE.banner,
   logLevel: nodejs.LogLevel.ERROR,
 });
 

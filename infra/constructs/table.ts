@@ -1,6 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ENV } from '../../contracts/env';
 import { TABLE_DEFINITION } from '../../functions/core/table';
 import type { MinshengFunction } from './function';
 
@@ -31,7 +33,9 @@ export type TableAccess = 'read' | 'readWrite';
  */
 export class MinshengTable extends Construct {
   /** The environment variable {@link bind} sets. */
-  static readonly ENV_TABLE_NAME = 'TABLE_NAME';
+  static readonly ENV_TABLE_NAME = ENV.tableName;
+  /** The environment variable {@link bindCatalogueReader} sets. */
+  static readonly ENV_CITY_TABLE_NAME = ENV.cityTableName;
 
   readonly table: dynamodb.Table;
 
@@ -73,5 +77,21 @@ export class MinshengTable extends Construct {
       [{ regex: '/^Resource::<.*Table[0-9A-F]+\\.Arn>\\/index\\/\\*$/g' }],
     );
     return grant;
+  }
+
+  /**
+   * Lets `fn` (of this stack or a county stack) read the definition catalogue this table holds, and
+   * only it: GetItem and Query on items whose partition key starts with `DEF#`, and sets
+   * CITY_TABLE_NAME.
+   */
+  bindCatalogueReader(fn: MinshengFunction): void {
+    fn.addEnvironment(MinshengTable.ENV_CITY_TABLE_NAME, this.table.tableName);
+    fn.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DEF#*'] } },
+      }),
+    );
   }
 }

@@ -11,6 +11,8 @@ export interface CompiledWorkflowInput {
   /** Workflow id (`allocation`): the key in STATE_MACHINE_ARNS and part of the construct id. */
   readonly id: string;
   readonly version: number | string;
+  /** The stack kind that runs it. @default 'county' */
+  readonly stack?: 'county' | 'city';
   /** ASL JSON text with `${Name}` definition substitutions. */
   readonly asl: string;
   /** Substitution names used in `asl`: `Partition` and `<FunctionId>Arn`. */
@@ -161,6 +163,25 @@ export class MinshengWorkflows extends Construct {
    * a policy of its own that holds nothing else.
    */
   bindTaskResponder(fn: MinshengFunction): void {
+    // Reading an execution's history tells whether a refused decision had been delivered before
+    // (functions/runtime/tasks/deliver.ts); scoped to this stack's own executions.
+    if (!this.invokedFunctionIds.has(fn.spec.id)) {
+      for (const machine of this.stateMachines.values()) {
+        machine.grantExecution(fn.function, 'states:DescribeExecution', 'states:GetExecutionHistory');
+      }
+      if (this.stateMachines.size > 0) {
+        fn.acknowledge(
+          'AwsSolutions-IAM5',
+          "DescribeExecution/GetExecutionHistory are granted on the executions of this stack's own state machines (`execution:<machine name>:*`); execution names are chosen at run time.",
+          [
+            {
+              regex:
+                '/^Resource::arn:<AWS::Partition>:states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]+):execution:.*:\\*$/g',
+            },
+          ],
+        );
+      }
+    }
     const policy = new iam.Policy(fn, 'TaskResponsePolicy', {
       statements: [
         new iam.PolicyStatement({

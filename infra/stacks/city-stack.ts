@@ -11,7 +11,7 @@ import type { MinshengHttpApi } from '../constructs/http-api';
 import { MinshengIdentity } from '../constructs/identity';
 import { MinshengTable } from '../constructs/table';
 import { WebHosting } from '../constructs/web-hosting';
-import type { MinshengWorkflows } from '../constructs/workflows';
+import type { CompiledWorkflowInput, MinshengWorkflows } from '../constructs/workflows';
 import { addStackServices, type SharedListProps } from './services';
 
 /** Properties of {@link CityStack}. */
@@ -22,6 +22,8 @@ export interface CityStackProps extends StackProps, SharedListProps {
   readonly extraWebOrigins?: readonly string[];
   /** The built web app. @default `<repo>/web/dist` */
   readonly webDistPath?: string;
+  /** The compiled city workflows (a state machine each in the city stack). */
+  readonly workflows: readonly CompiledWorkflowInput[];
 }
 
 /**
@@ -82,13 +84,13 @@ export class CityStack extends Stack {
       subscriptions: this.subscriptions,
     } = addStackServices(this, {
       kind,
+      stack: 'city',
+      catalogue: this.data,
       lists: props,
       environment: { STACK_KIND: kind, CITY_CODE: props.city.code },
       table: this.data,
       bus: this.events,
-      // No state machines in the city: 'workflows:start' yields STATE_MACHINE_ARNS = {} and no grant;
-      // 'workflows:respond' (SendTask*, not resource-scoped) is granted as declared.
-      workflows: [],
+      workflows: props.workflows,
       jwt: this.identity.jwt,
       corsOrigins: this.webOrigins,
     }));

@@ -16,11 +16,13 @@ export interface CountyStackProps extends StackProps, SharedListProps {
   readonly city: CityConfig;
   /** The city's bus: county functions publish to it and the county's rules listen on it. */
   readonly bus: MinshengEventBus;
+  /** The city table: its definition catalogue is read by county functions. */
+  readonly catalogue: MinshengTable;
   /** The identity the county API trusts (from the city stack or the OIDC context). */
   readonly jwt: JwtIssuer;
   /** Origins of the web app (CORS). */
   readonly corsOrigins: readonly string[];
-  /** The compiled workflow definitions (normally every definition of `workflows/`). */
+  /** The compiled county workflows (normally every county definition of `workflows/`). */
   readonly workflows: readonly CompiledWorkflowInput[];
 }
 
@@ -52,6 +54,8 @@ export class CountyStack extends Stack {
       subscriptions: this.subscriptions,
     } = addStackServices(this, {
       kind,
+      stack: props.county.code,
+      catalogue: props.catalogue,
       lists: props,
       environment: {
         STACK_KIND: kind,

@@ -25,6 +25,10 @@ export interface SharedListProps {
 /** What {@link addStackServices} wires together. */
 export interface StackServicesProps {
   readonly kind: StackKind;
+  /** This stack: `city` or its county code. */
+  readonly stack: string;
+  /** The city table (the definition catalogue). */
+  readonly catalogue: MinshengTable;
   readonly lists: SharedListProps;
   /** Environment every function of the stack shares. */
   readonly environment: Record<string, string>;
@@ -63,7 +67,13 @@ export function addStackServices(stack: Stack, props: StackServicesProps): Stack
     workflows: props.workflows,
     functions: functions.byId,
   });
-  bindAccess(functions, kind, { table: props.table, bus: props.bus, workflows });
+  bindAccess(functions, kind, {
+    stack: props.stack,
+    table: props.table,
+    catalogue: props.catalogue,
+    bus: props.bus,
+    workflows,
+  });
   const api = new MinshengHttpApi(stack, 'Api', {
     kind,
     routes: lists.routes ?? deployedRoutes(),
@@ -74,6 +84,8 @@ export function addStackServices(stack: Stack, props: StackServicesProps): Stack
   const deadLetters = new DeadLetters(stack, 'DeadLetters');
   const subscriptions = new EventSubscriptions(stack, 'Subscriptions', {
     kind,
+    stack: props.stack,
+    stateMachineArns: [...workflows.stateMachines.values()].map((m) => m.stateMachineArn),
     bus: props.bus.bus,
     rules: lists.eventRules ?? EVENT_RULES,
     schedules: lists.schedules ?? SCHEDULES,

@@ -1,6 +1,6 @@
 /**
- * Bundles function entries with esbuild the way CDK's NodejsFunction does (one ESM bundle per
- * function, `@aws-sdk/*` left to the runtime), into `<buildDir>/`. A bundle is reused while none of
+ * Bundles function entries with esbuild the way CDK's NodejsFunction does, with the same options
+ * (contracts/bundling.ts: one ESM bundle per function, the AWS SDK inside), into `<buildDir>/`. A bundle is reused while none of
  * the files that went into it changed (size + mtime of every input esbuild reported), so a restart
  * costs a few stat calls, not a rebuild.
  *
@@ -9,9 +9,10 @@
  * module format, same inlined dependencies), and a warm bundle loads in milliseconds.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { BUNDLE } from '../../contracts/bundling';
 
 /** A function entry failed to bundle (syntax error, missing import). */
 export class FunctionBuildError extends Error {
@@ -33,11 +34,37 @@ export class Bundler {
   readonly #root: string;
   readonly #buildDir: string;
   readonly #pending = new Map<string, Promise<BuiltBundle>>();
-  #linked?: Promise<void>;
 
-  constructor(opts: { root: string; buildDir: string }) {
+  readonly #replace: Record<string, string>;
+
+  /**
+   * `replace` maps a module of the repository (path relative to the root) to another file that
+   * bundles take in its place: the twin builds test fixtures' kits into the functions this way.
+   */
+  constructor(opts: { root: string; buildDir: string; replace?: Record<string, string> }) {
     this.#root = opts.root;
     this.#buildDir = opts.buildDir;
+    this.#replace = Object.fromEntries(
+      Object.entries(opts.replace ?? {}).map(([from, to]) => [path.resolve(opts.root, from), path.resolve(to)]),
+    );
+  }
+
+  /** An esbuild plugin resolving the replaced modules to their stand-ins. */
+  #replacer(): esbuild.Plugin[] {
+    const replace = this.#replace;
+    if (Object.keys(replace).length === 0) return [];
+    return [
+      {
+        name: 'minsheng-replace',
+        setup(build) {
+          build.onResolve({ filter: /^\.\.?\// }, (args) => {
+            const base = path.resolve(args.resolveDir, args.path);
+            const hit = replace[base] ?? replace[`${base}.ts`];
+            return hit ? { path: hit } : undefined;
+          });
+        },
+      },
+    ];
   }
 
   /** Bundle of a Lambda function entry (path relative to the repository root). */
@@ -61,30 +88,10 @@ export class Bundler {
     return p;
   }
 
-  /**
-   * Lambda's runtime provides the AWS SDK v3; the bundles import it at run time, so the build
-   * folder needs a way to resolve bare `@aws-sdk/*` specifiers: a link to the project's node_modules.
-   */
-  #linkNodeModules(): Promise<void> {
-    this.#linked ??= (async () => {
-      await mkdir(this.#buildDir, { recursive: true });
-      const link = path.join(this.#buildDir, 'node_modules');
-      if (!existsSync(link)) {
-        await symlink(path.join(this.#root, 'node_modules'), link, 'junction').catch(
-          (e: NodeJS.ErrnoException) => {
-            if (e.code !== 'EEXIST') throw e;
-          },
-        );
-      }
-    })();
-    return this.#linked;
-  }
-
   async #build(out: string, entry: string, lambda: boolean): Promise<BuiltBundle> {
     const outfile = path.join(this.#buildDir, out);
     const cacheFile = `${outfile}.inputs.json`;
-    const key = JSON.stringify({ entry, lambda, esbuild: esbuild.version, v: 1 });
-    if (lambda) await this.#linkNodeModules();
+    const key = JSON.stringify({ entry, lambda, esbuild: esbuild.version, replace: this.#replace, v: 1 });
     if (await this.#fresh(outfile, cacheFile, key)) return { file: outfile, fromCache: true };
     await mkdir(path.dirname(outfile), { recursive: true });
     await rm(cacheFile, { force: true });
@@ -96,17 +103,17 @@ export class Bundler {
         outfile,
         bundle: true,
         platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        mainFields: ['module', 'main'],
+        // The options CDK bundles with (contracts/bundling.ts); only the source map is kept unminified-friendly.
+        format: BUNDLE.format,
+        target: BUNDLE.target,
+        mainFields: [...BUNDLE.mainFields],
+        minify: lambda && BUNDLE.minify,
         sourcemap: 'linked',
         metafile: true,
         logLevel: 'silent',
-        external: lambda ? ['@aws-sdk/*'] : [],
-        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-        banner: {
-          js: "import { createRequire as __twinCreateRequire } from 'node:module'; const require = __twinCreateRequire(import.meta.url);",
-        },
+        plugins: this.#replacer(),
+        external: [...BUNDLE.external],
+        banner: { js: BUNDLE.banner },
       });
     } catch (e) {
       const errors = (e as { errors?: esbuild.Message[] }).errors ?? [];

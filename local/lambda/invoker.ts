@@ -54,6 +54,8 @@ export interface LocalLambdaOptions {
   env: (stack: string) => Record<string, string>;
   clock: Clock;
   log?: (line: string) => void;
+  /** Modules bundles take in place of repository modules (see Bundler). */
+  replace?: Record<string, string>;
 }
 
 interface Pending {
@@ -90,7 +92,7 @@ export class LocalLambda {
 
   constructor(opts: LocalLambdaOptions) {
     this.#opts = opts;
-    this.#bundler = new Bundler({ root: opts.root, buildDir: opts.buildDir });
+    this.#bundler = new Bundler({ root: opts.root, buildDir: opts.buildDir, replace: opts.replace });
     this.#specs = new Map(opts.functions.map((f) => [f.id, f]));
   }
 

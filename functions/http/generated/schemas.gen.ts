@@ -2,8 +2,9 @@
 import type { JsonSchema } from '../../../forms/types';
 import s0 from '../schemas/auth-login.schema.json';
 import s1 from '../schemas/complete-task.schema.json';
-import s2 from '../schemas/open-round.schema.json';
+import s2 from '../../kits/allocation/schemas/open-round.schema.json';
 import s3 from '../schemas/save-draft.schema.json';
+import s4 from '../schemas/start-instances.schema.json';
 
 /** Every request-body schema, keyed by name. */
 export const schemas = {
@@ -11,4 +12,5 @@ export const schemas = {
   "complete-task": s1 as JsonSchema,
   "open-round": s2 as JsonSchema,
   "save-draft": s3 as JsonSchema,
+  "start-instances": s4 as JsonSchema,
 } as const;

@@ -107,10 +107,35 @@ export interface SaveDraftBody {
   };
 }
 
+/**
+ * 启动流程请求 — POST /workflows/{id}/instances
+ */
+export interface StartInstancesBody {
+  /**
+   * 启动参数 — checked afterwards by the workflow's kit
+   */
+  input: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * 县区
+   *
+   * @maxItems 200
+   */
+  counties?: (
+    | string
+    | {
+        code: string;
+        name?: string;
+      }
+  )[];
+}
+
 /** The body type of each request-body schema, keyed by name. */
 export interface RequestBodyMap {
   "auth-login": AuthLoginBody;
   "complete-task": CompleteTaskBody;
   "open-round": OpenRoundBody;
   "save-draft": SaveDraftBody;
+  "start-instances": StartInstancesBody;
 }

@@ -8,4 +8,4 @@ export interface StandaloneValidate {
 }
 
 /** Validator per request body, keyed by schema name. */
-export declare const validators: Readonly<Record<"auth-login" | "complete-task" | "open-round" | "save-draft", StandaloneValidate>>;
+export declare const validators: Readonly<Record<"auth-login" | "complete-task" | "open-round" | "save-draft" | "start-instances", StandaloneValidate>>;

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MovableClock } from '../../../local/clock';
 import { LocalEventBus } from '../../../local/events';
-import { cronFor, LocalScheduler, MAX_CATCH_UP, toCroner } from '../../../local/scheduler';
+import { cronFor, LocalScheduler, MAX_CATCH_UP } from '../../../local/scheduler';
+import { toCroner } from '../../../workflows/cron';
 import { createInProcessInvoker } from '../../../local/sfn/invoker';
 
 const SH = 'Asia/Shanghai' as const;

@@ -22,16 +22,12 @@ function internalValidator(): ValidatorType {
   return internal;
 }
 
-/** Facts the rules need beyond the data (the server takes the same from the execution). */
-export interface CheckContext {
-  year?: number;
-  /** The 一下 control-figure submission, for 二上 plans. */
-  control?: unknown;
-}
+/** Facts the rules need beyond the data: the task view's `facts`, the same the server checks with. */
+export type CheckContext = Readonly<Record<string, unknown>>;
 
 /** The full definition of a pinned form: the built-in one, or the pinned copy as the API sent it. */
 export function definitionOf(
-  form: PinnedForm & { rules?: string[]; i18n?: FormDefinition['i18n'] },
+  form: PinnedForm & { rules?: string[]; i18n?: FormDefinition['i18n']; roles?: FormDefinition['roles'] },
 ): FormDefinition {
   const version = Number(form.version);
   if (hasForm(form.id, version)) return getForm(form.id, version);
@@ -46,6 +42,7 @@ export function definitionOf(
     schema: form.schema,
     uiSchema: form.uiSchema ?? {},
     i18n: form.i18n,
+    roles: form.roles,
     rules: form.rules ?? [],
   };
 }
@@ -57,8 +54,7 @@ export function definitionOf(
 export function checkSubmission(def: FormDefinition, data: unknown, ctx: CheckContext): FieldError[] {
   try {
     const r = validateSubmission(def.id, def.version, data, {
-      year: ctx.year,
-      control: ctx.control,
+      facts: ctx,
       allErrors: true,
       definition: hasForm(def.id, def.version) ? undefined : def,
     });
