@@ -336,8 +336,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       region: LOCAL_AWS.region,
       accountId: LOCAL_AWS.accountId,
       pollIntervalMs: options.sfnPollIntervalMs,
-      onExecutionStatusChange: (event: Parameters<LocalEventBus['putServiceEvent']>[0]) => bus.putServiceEvent(event),
-    } as Parameters<typeof startSfnServer>[0]);
+      onExecutionStatusChange: (event) => bus.putServiceEvent(event),
+    });
     cleanups.push(() => sfn.close());
 
     const sfnClient = new SFNClient({

@@ -173,7 +173,7 @@ describe('every return path', () => {
     expectStatus(await openRound(h, year, ['340103']), 202);
     await driveTo(h, '340103', year, 'deptReview');
     const review = await waitTask(h, 'city_office', '340103', year, 'cityReview');
-    expect(review.view.previousRounds.map((r: any) => r.step)).toEqual(['proposal']);
+    expect(review.view.previous.map((r: any) => r.step)).toEqual(['proposal']);
     expectStatus(
       await complete(h, review, {
         outcome: 'return',
@@ -190,13 +190,13 @@ describe('every return path', () => {
         step: 'cityReview',
         org: 'city_office',
         comment: '请调整',
-        lines: expect.arrayContaining([{ projectCode: 'MS19', comment: '资金来源结构不合理' }]),
+        lines: expect.arrayContaining([expect.objectContaining({ key: 'MS19', comment: '资金来源结构不合理' })]),
       }),
     ]);
     // The county starts from what it submitted, and sees that round for comparison.
     expect(again.view.data.lines[0].quantity).toBe(100);
-    expect(again.view.previousRounds).toHaveLength(1);
-    expect(again.view.previousRounds[0]).toMatchObject({ step: 'proposal', attempt: 1 });
+    expect(again.view.previous).toHaveLength(1);
+    expect(again.view.previous[0]).toMatchObject({ step: 'proposal', attempt: 1 });
   });
 
   test('a lead department returns the 二上 plan; the city office then returns it to the proposal', async () => {
@@ -281,11 +281,11 @@ describe('every return path', () => {
     expect(plan.view.attempt).toBe(1);
     expect(plan.view.returns).toEqual([]);
     // Newest first: the control figures, then the latest 一上 only (not the returned first attempt).
-    expect(plan.view.previousRounds.map((r: any) => [r.step, r.formId, r.attempt])).toEqual([
+    expect(plan.view.previous.map((r: any) => [r.step, r.formId, r.attempt])).toEqual([
       ['control', 'alloc-control', 1],
       ['proposal', 'alloc-proposal', 2],
     ]);
-    const yishang = plan.view.previousRounds[1].data.lines.find((l: any) => l.projectCode === 'MS19');
+    const yishang = plan.view.previous[1].data.lines.find((l: any) => l.projectCode === 'MS19');
     expect(yishang.quantity).toBe(60);
   });
 

@@ -53,7 +53,7 @@ async function openTasks(user: string, step: string): Promise<any[]> {
 
 async function submissionsOf(taskId: string): Promise<number> {
   const { queryAll } = await import('../../../functions/core/db');
-  const items = await queryAll(db, table, keys.allocationPartition(YEAR), {
+  const items = await queryAll(db, table, keys.runPartition('allocation', `Y${YEAR}`, 1), {
     prefix: SUBMISSION_PREFIX,
     consistent: true,
   });

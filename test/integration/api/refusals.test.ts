@@ -7,7 +7,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { keys } from '../../../functions/core/keys';
-import { type Project, projectFromLine } from '../../../functions/core/project';
+import type { Project } from '../../../functions/core/project';
+import { projectFromLine } from '../../../functions/kits/allocation/projects';
 import { ROUTES } from '../../../functions/routes';
 import {
   call,
@@ -38,14 +39,17 @@ beforeAll(async () => {
   const road = catalogue().find((p) => p.code === 'MS19')!;
   project = projectFromLine(
     {
+      workflowId: 'allocation',
+      subject: `Y${YEAR}`,
+      attempt: 1,
+      stack: A,
       year: YEAR,
-      county: A,
       countyName: '瑶海区',
-      roundId: String(YEAR),
       status: 'running',
-      projects: catalogue(),
       startedAt: '',
       version: 1,
+      workflowVersion: 1,
+      input: { year: YEAR, projects: catalogue() },
     },
     {
       projectCode: road.code,
@@ -321,7 +325,13 @@ describe('route × role × county', () => {
     county: string,
   ): { url: string; body?: unknown; headers?: Record<string, string> } {
     const base = r.api === 'city' ? h.cityApi : h.countyApi(county);
-    const id = r.path.startsWith('/projects/') ? project.id : task.id;
+    const id = r.path.startsWith('/projects/')
+      ? project.id
+      : r.path.startsWith('/workflows/')
+        ? 'allocation'
+        : r.path.startsWith('/notifications/')
+          ? `${task.id}-reminder`
+          : task.id;
     const url = base + r.path.replace('{id}', id).replace('{year}', String(YEAR));
     if (r.path === '/tasks/{id}/draft') return { url, body: { data: { lines: [] } } };
     if (r.path === '/tasks/{id}/complete')
@@ -332,6 +342,9 @@ describe('route × role × county', () => {
       };
     if (r.path === '/allocation-rounds')
       return { url, body: { year: 2032, projects: catalogue(), counties: [B] } };
+    if (r.path === '/workflows/{id}/instances' && r.method === 'POST')
+      return { url, body: { input: { year: 2033, projects: catalogue() }, counties: [B] } };
+    if (r.path === '/workflows/{id}/instances') return { url: `${url}?subject=Y${YEAR}` };
     if (r.path === '/projects') return { url: `${url}?year=${YEAR}` };
     if (r.path === '/auth/login') return { url, body: { username: 'admin', password: 'minsheng-demo' } };
     return { url };
@@ -348,8 +361,17 @@ describe('route × role × county', () => {
           const res = await call(r.method, req.url, { token, body: req.body, headers: req.headers });
           let expected: number;
           if (r.path === '/health' || r.path === '/auth/login') expected = 200;
-          else if (r.api === 'city') {
-            expected = r.path === '/allocation-rounds' ? (user === 'city_office' ? 202 : 403) : 200;
+          else if (r.api === 'city' && r.path.startsWith('/tasks/{id}')) {
+            expected = 404; // the task API of the city stack: A's task is not the city's
+          } else if (r.api === 'city') {
+            expected =
+              r.path === '/allocation-rounds' || key === 'POST /workflows/{id}/instances'
+                ? user === 'city_office'
+                  ? 202
+                  : 403
+                : r.path === '/notifications/{id}/read'
+                  ? 404 // nobody was notified of anything yet
+                  : 200;
           } else if (county === A) expected = onA[key][user];
           else expected = user === `county_${A}` || user === 'unit_340102' ? 403 : 404; // B's API knows nothing of A's ids
           expect(
@@ -367,8 +389,9 @@ describe('route × role × county', () => {
     const b = await h.token(`county_${B}`);
     const inbox = expectStatus(await call('GET', `${h.cityApi}/tasks?status=open`, { token: b }), 200).body;
     expect((inbox.items as any[]).filter((i) => i.year === YEAR)).toEqual([]);
-    // What B does see is its own (the round the walk opened for B alone).
-    expect((inbox.items as any[]).map((i) => i.county)).toEqual([B]);
+    // What B does see is its own (the round and the manual start the walk made for B alone).
+    expect(new Set((inbox.items as any[]).map((i) => i.county))).toEqual(new Set([B]));
+    expect((inbox.items as any[]).map((i) => i.year).sort()).toEqual([2032, 2033]);
     const round = expectStatus(
       await call('GET', `${h.cityApi}/allocation-rounds/${YEAR}`, { token: b }),
       200,

@@ -21,18 +21,26 @@ const RULES = [
   {
     id: 'ToCounties',
     stack: 'county' as const,
-    source: ['minsheng.city'],
+    from: ['city' as const],
     detailType: ['RoundOpened'],
     fn: 'Take',
   },
   {
     id: 'ToCity',
     stack: 'city' as const,
-    source: ['minsheng.county'],
+    from: ['anyCounty' as const],
     detailType: ['TaskOpened', 'Boom'],
     fn: 'Take',
   },
-  { id: 'Broken', stack: 'city' as const, source: ['minsheng.county'], detailType: ['Boom'], fn: 'Fails' },
+  { id: 'Broken', stack: 'city' as const, from: ['anyCounty' as const], detailType: ['Boom'], fn: 'Fails' },
+  { id: 'OwnOnly', stack: 'county' as const, from: ['own' as const], detailType: ['Mine'], fn: 'Take' },
+  {
+    id: 'Lifecycle',
+    stack: 'county' as const,
+    from: ['stepFunctions' as const],
+    detailType: ['Step Functions Execution Status Change'],
+    fn: 'Take',
+  },
 ];
 
 function open(functions: Record<string, InProcessFunction>): LocalEventBus {
@@ -42,6 +50,7 @@ function open(functions: Record<string, InProcessFunction>): LocalEventBus {
     counties: ['340102', '340103'],
     clock,
     invoke: createInProcessInvoker(functions),
+    stackOfStateMachine: (arn) => (arn.endsWith(':stateMachine:minsheng-340103-allocation') ? '340103' : undefined),
   });
   b.start();
   return b;
@@ -85,8 +94,8 @@ describe('LocalEventBus', () => {
     bus = open(targets);
     const out = bus.putEvents([
       entry('minsheng.city', 'RoundOpened', { year: 2027 }),
-      entry('minsheng.county', 'TaskOpened'),
-      entry('minsheng.county', 'NobodyListens'),
+      entry('minsheng.county.340102', 'TaskOpened'),
+      entry('minsheng.county.340102', 'NobodyListens'),
       { ...entry('minsheng.city', 'RoundOpened'), EventBusName: 'default' },
     ]);
     expect(out.FailedEntryCount).toBe(0);
@@ -99,6 +108,35 @@ describe('LocalEventBus', () => {
     const [a, b] = seen.filter((s) => s.event['detail-type'] === 'RoundOpened');
     expect(a.event.id).toBe(b.event.id);
     expect(a.event.detail).toEqual({ year: 2027 });
+  });
+
+  it("takes a county's own events only to that county, and trusts the source, not the detail", async () => {
+    bus = open(targets);
+    bus.putEvents([
+      entry('minsheng.county.340103', 'Mine', { county: '340102' }),
+      entry('minsheng.city', 'Mine'),
+    ]);
+    await bus.idle();
+    expect(seen.map((x) => `${x.fn}:${x.event.source}`)).toEqual(['340103:minsheng.county.340103']);
+  });
+
+  it("delivers Step Functions' status events to the stack that owns the state machine, and refuses aws.* sources from PutEvents", async () => {
+    bus = open(targets);
+    const out = bus.putEvents([entry('aws.states', 'Step Functions Execution Status Change', {})]);
+    expect(out.Entries[0]).toMatchObject({ ErrorCode: 'NotAuthorizedForSourceException' });
+    bus.putServiceEvent({
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      time: '2027-01-01T00:00:00Z',
+      resources: [],
+      detail: {
+        executionArn: 'arn:aws:states:us-east-1:000000000000:execution:minsheng-340103-allocation:x',
+        stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:minsheng-340103-allocation',
+        status: 'ABORTED',
+      },
+    });
+    await bus.idle();
+    expect(seen.map((x) => `${x.fn}:${x.event.detail.status}`)).toEqual(['340103:ABORTED']);
   });
 
   it('answers errors per entry and validates the batch size', () => {
@@ -124,7 +162,7 @@ describe('LocalEventBus', () => {
 
   it('retries a failing function twice on the clock, then keeps it as a dead letter', async () => {
     bus = open(targets);
-    bus.putEvents([entry('minsheng.county', 'Boom', { n: 1 })]);
+    bus.putEvents([entry('minsheng.county.340102', 'Boom', { n: 1 })]);
     await bus.idle();
     expect(seen.map((s) => s.fn)).toEqual(['city']); // the healthy target of the same event
     expect(bus.pendingCount()).toBe(1);
@@ -146,7 +184,7 @@ describe('LocalEventBus', () => {
     });
     // The first bus never finishes its delivery: the process "dies" with it in flight.
     bus = open({ ...targets, 'minsheng-city-Take': () => gate.then(() => ({ late: true })) });
-    bus.putEvents([entry('minsheng.county', 'TaskOpened', { n: 7 })]);
+    bus.putEvents([entry('minsheng.county.340102', 'TaskOpened', { n: 7 })]);
     await new Promise((r) => setTimeout(r, 50));
     bus.close();
     release();

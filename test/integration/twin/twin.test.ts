@@ -192,7 +192,7 @@ describe('state machine deployment', () => {
       deployStateMachines({
         sfn,
         counties: ['340102', '340103'],
-        workflows: { compiled: [{ id: 'fixture-wf', asl: machine(comment) }] },
+        workflows: { compiled: [{ id: 'fixture-wf', stack: 'county', asl: JSON.stringify(machine(comment)) }] },
         functionIds,
       });
     try {
@@ -559,14 +559,14 @@ describe('EventBridge', () => {
           Entries: [
             {
               EventBusName: 'minsheng-city-bus',
-              Source: 'minsheng.test',
+              Source: 'minsheng.city',
               DetailType: 'FixtureHappened',
               Detail: JSON.stringify({ project: 'P-1', amount: 12 }),
               Resources: ['urn:test'],
             },
             {
               EventBusName: 'minsheng-city-bus',
-              Source: 'minsheng.test',
+              Source: 'minsheng.city',
               DetailType: 'FixtureHappened',
               Detail: '[1',
             },
@@ -585,7 +585,7 @@ describe('EventBridge', () => {
           version: '0',
           id: eventId,
           'detail-type': 'FixtureHappened',
-          source: 'minsheng.test',
+          source: 'minsheng.city',
           account: '000000000000',
           time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
           region: 'us-east-1',

@@ -6,7 +6,7 @@ import {
   canCompleteTask,
   canReadTask,
   canSeeProject,
-  canSeeRoundCounty,
+  canSeeStack,
   type Principal,
   principalFromClaims,
   projectScope,
@@ -93,8 +93,8 @@ describe('project policy', () => {
   });
 
   test('round progress: city-level roles see every county, county users their own', () => {
-    expect(canSeeRoundCounty(p('dept_jt'), '340103')).toBe(true);
-    expect(canSeeRoundCounty(p('county_340102'), '340102')).toBe(true);
-    expect(canSeeRoundCounty(p('county_340102'), '340103')).toBe(false);
+    expect(canSeeStack(p('dept_jt'), '340103')).toBe(true);
+    expect(canSeeStack(p('county_340102'), '340102')).toBe(true);
+    expect(canSeeStack(p('county_340102'), '340103')).toBe(false);
   });
 });

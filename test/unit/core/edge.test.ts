@@ -1,10 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../../functions/core/config';
-import { resolveDue } from '../../../functions/core/due';
 import { ConfigError, NotFound, ValidationFailed } from '../../../functions/core/errors';
 import { canonicalJson, requestHash } from '../../../functions/core/idempotency';
 import { decodeCursor, encodeCursor, pageSize } from '../../../functions/core/paging';
-import { checkDecision, resolveOrg } from '../../../functions/core/task';
+import { resolveDue } from '../../../functions/runtime/due';
+import { resolveOrg } from '../../../functions/runtime/tasks/model';
+import { getForm } from '../../../forms/index';
+import { decisionProblems } from '../../../forms/roles';
 import { requestBody } from '../../../functions/http/body';
 
 describe('configuration fails fast', () => {
@@ -32,38 +34,42 @@ describe('due dates', () => {
 });
 
 describe('assignee orgs', () => {
-  test('county, city and leadDept resolve to concrete org ids', () => {
+  test('county, city and a fan-out item resolve to concrete org ids', () => {
     expect(resolveOrg('county', { county: '340102' })).toBe('340102');
     expect(resolveOrg('city', { county: '340102' })).toBe('city_office');
-    expect(resolveOrg('leadDept', { county: '340102', leadDept: 'dept_jt' })).toBe('dept_jt');
+    expect(resolveOrg('item', { county: '340102', item: { key: 'dept_jt', org: 'dept_jt' } })).toBe('dept_jt');
+    expect(resolveOrg('item', { item: { key: 'unit-7' } })).toBe('unit-7');
     expect(resolveOrg('dept_yb', { county: '340102' })).toBe('dept_yb');
-    expect(() => resolveOrg('leadDept', { county: '340102' })).toThrow();
+    expect(() => resolveOrg('item', { county: '340102' })).toThrow();
+    expect(() => resolveOrg('county', {})).toThrow();
   });
 });
 
-describe('review decisions agree with the outcome', () => {
+describe('review decisions agree with the outcome (forms/roles, the same check the browser runs)', () => {
+  const review = getForm('alloc-review', 2);
   const lines = [
-    { projectCode: 'MS01', decision: 'approve' },
-    { projectCode: 'MS19', decision: 'return', comment: 'x' },
+    { projectCode: 'MS01', projectName: '医保', decision: 'approve' },
+    { projectCode: 'MS19', projectName: '农村路', decision: 'return', comment: 'x' },
   ];
-  test('"approve" with a returned line is refused at that line', () => {
-    try {
-      checkDecision('approve', { lines }, undefined);
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValidationFailed);
-      expect((e as ValidationFailed).errors).toEqual([
-        { path: '/lines/1/decision', message: expect.stringContaining('同意') },
-      ]);
-    }
+  test('"approve" with a returned line is refused at that line, naming it', () => {
+    expect(decisionProblems(review, 'approve', { lines })).toEqual([
+      {
+        path: '/lines/1/decision',
+        message: expect.stringMatching(/第 2 行「农村路」.*同意/),
+        code: 'decision.approveWithReturns',
+      },
+    ]);
   });
-  test('"return" needs a returned line or a comment', () => {
-    expect(() => checkDecision('return', { lines: [lines[0]] }, undefined)).toThrow(ValidationFailed);
-    expect(() => checkDecision('return', { lines: [lines[0]] }, '整体退回')).not.toThrow();
-    expect(() => checkDecision('return', { lines }, undefined)).not.toThrow();
-    expect(() =>
-      checkDecision('submit', { lines: [{ projectCode: 'MS01', quantity: 1 }] }, undefined),
-    ).not.toThrow();
+  test('"return" needs a returned line, whatever the comment says', () => {
+    expect(decisionProblems(review, 'return', { lines: [lines[0]], overallComment: '整体退回' })).toEqual([
+      expect.objectContaining({ path: '/lines', code: 'decision.returnWithoutLines' }),
+    ]);
+    expect(decisionProblems(review, 'return', { lines })).toEqual([]);
+    expect(decisionProblems(review, 'approve', { lines: [lines[0]] })).toEqual([]);
+  });
+  test('a form without line decisions has nothing to check', () => {
+    expect(decisionProblems(getForm('alloc-proposal', 1), 'submit', { lines })).toEqual([]);
+    expect(decisionProblems(getForm('alloc-review', 1), 'approve', { lines })).toEqual([]);
   });
 });
 

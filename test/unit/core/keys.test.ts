@@ -5,19 +5,21 @@ import { TABLE_DEFINITION } from '../../../functions/core/table';
 describe('key templates', () => {
   test('use the attribute names of the shared table definition', () => {
     expect(Object.keys(keys.task('abc'))).toEqual([TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey]);
-    expect(Object.keys(keys.taskByAllocation(2027, 't', 'abc'))).toEqual([GSI1.partitionKey, GSI1.sortKey]);
+    expect(Object.keys(keys.taskByRun('allocation', 'Y2027', 1, 't', 'abc'))).toEqual([GSI1.partitionKey, GSI1.sortKey]);
     expect(Object.keys(keys.inboxByCounty('340102', 'open', 't', 'abc'))).toEqual([
       GSI2.partitionKey,
       GSI2.sortKey,
     ]);
   });
 
-  test('an allocation keeps its item, submissions and audit in one partition', () => {
-    const pk = keys.allocationPartition(2027);
-    expect(keys.allocation(2027).pk).toBe(pk);
-    expect(keys.submission(2027, 'x').pk).toBe(pk);
-    expect(keys.submission(2027, 'x').sk).toBe('SUB#x');
+  test('a run keeps its submissions and audit in one partition; a new attempt starts another', () => {
+    const pk = keys.runPartition('allocation', 'Y2027', 1);
+    expect(keys.submission('allocation', 'Y2027', 1, 'x').pk).toBe(pk);
+    expect(keys.submission('allocation', 'Y2027', 1, 'x').sk).toBe('SUB#x');
+    expect(keys.submission('allocation', 'Y2027', 2, 'x').pk).not.toBe(pk);
     expect(keys.audit(pk, '2027-01-01T00:00:00.000Z', 'id').sk).toBe('AUDIT#2027-01-01T00:00:00.000Z#id');
+    // The instance item is keyed by workflow and subject only: one current instance per subject.
+    expect(keys.instance('allocation', 'Y2027')).toEqual({ pk: 'INST#allocation#Y2027', sk: 'INST' });
   });
 
   test('inbox keys put one assignee and status per partition, ordered by time', () => {
@@ -41,7 +43,7 @@ describe('key templates', () => {
 
   test('every entity of a table has its own partition prefix', () => {
     const county = [
-      keys.allocation(1),
+      keys.instance('w', 's'),
       keys.task('a'),
       keys.project('a'),
       keys.idempotency('s', 'k'),
@@ -49,8 +51,8 @@ describe('key templates', () => {
       keys.outbox('a'),
     ];
     const city = [
-      keys.round(1),
-      keys.inboxItem('a'),
+      keys.record('round', '1'),
+      keys.inboxItem('340102', 'a'),
       keys.projectView('c', 'a'),
       keys.idempotency('s', 'k'),
       keys.outbox('a'),
@@ -65,7 +67,8 @@ describe('key templates', () => {
     expect(
       stripKeys({
         ...keys.task('a'),
-        ...keys.taskByAllocation(1, 't', 'a'),
+        ...keys.taskByRun('w', 's', 1, 't', 'a'),
+        ...keys.timer('t', 'a'),
         ttl: 1,
         id: 'a',
         status: 'open',

@@ -20,10 +20,19 @@ export function samples(id: string, version: number): [string, any][] {
     .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8'))]);
 }
 
-/** The validation context every fixture is valid in: year, catalogue and the control figures. */
-export function fixtureContext(): { year: number; projects: CatalogueProject[]; control: any } {
+/** The facts every fixture is valid with: year, catalogue and the control figures. */
+export type FixtureFacts = {
+  year: number;
+  projects: CatalogueProject[];
+  control: any;
+};
+
+/** The validation context every fixture is valid in (its facts, as a task view supplies them). */
+export function fixtureContext(): { facts: FixtureFacts } {
   const ctx = readJson<{ year: number; projects: CatalogueProject[] }>('context.json');
-  return { year: ctx.year, projects: ctx.projects, control: readJson('alloc-control/v1/three-lines.json') };
+  return {
+    facts: { year: ctx.year, projects: ctx.projects, control: readJson('alloc-control/v1/three-lines.json') },
+  };
 }
 
 /** A deep copy of a fixture, for tests that change one field. */

@@ -8,13 +8,13 @@ import { copy, fixtureContext, readJson } from './fixtures';
 
 const ctx = fixtureContext();
 const plan = () => copy(readJson('alloc-plan/v1/three-lines.json'));
-const ruleCtx = (over: Partial<RuleContext> = {}): RuleContext => ({
-  ...ctx,
+const ruleCtx = (over: Partial<RuleContext> & { facts?: Record<string, unknown> } = {}): RuleContext => ({
   settings: resolveSettings(),
   schema: getForm('alloc-plan', 1).schema,
   ...over,
+  facts: { ...ctx.facts, ...(over.facts ?? {}) },
 });
-const check = (name: string, data: unknown, over: Partial<RuleContext> = {}) =>
+const check = (name: string, data: unknown, over: Partial<RuleContext> & { facts?: Record<string, unknown> } = {}) =>
   RULES.get(name)!.check(data, ruleCtx(over));
 
 describe('rule registry', () => {
@@ -54,17 +54,17 @@ describe('planWithinControl', () => {
 
   it('accepts an amount equal to the control figure despite binary floating point', () => {
     const data = plan();
-    const control = copy(ctx.control);
+    const control = copy(ctx.facts.control);
     control.lines[0].control.city = 0.1 + 0.2; // 0.30000000000000004
     data.lines[0].funds.city = 0.3;
-    expect(check('planWithinControl', data, { control })).toEqual([]);
+    expect(check('planWithinControl', data, { facts: { control } })).toEqual([]);
   });
 
   it('rejects a line that has no control figure', () => {
     const data = plan();
-    const control = copy(ctx.control);
+    const control = copy(ctx.facts.control);
     control.lines = control.lines.filter((l: any) => l.projectCode !== 'MS12');
-    expect(check('planWithinControl', data, { control })).toEqual([
+    expect(check('planWithinControl', data, { facts: { control } })).toEqual([
       expect.objectContaining({ path: '/lines/1/projectCode', code: 'rule.planWithinControl' }),
     ]);
   });

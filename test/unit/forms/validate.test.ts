@@ -157,7 +157,7 @@ describe('validateSubmission: rules run after the schema', () => {
 
   it('reports a rule whose context is missing instead of skipping it', () => {
     const errors = errorsOf(
-      validateSubmission('alloc-plan', 1, plan(), { year: 2027, projects: ctx.projects }),
+      validateSubmission('alloc-plan', 1, plan(), { facts: { year: 2027, projects: ctx.facts.projects } }),
     );
     expect(errors).toEqual([
       {

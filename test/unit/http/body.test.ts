@@ -41,14 +41,21 @@ describe('generated request-body validators', () => {
     expect(code).not.toMatch(/^import /m);
     const body = readFileSync(join(HTTP_DIR, 'body.ts'), 'utf8');
     expect(body).not.toMatch(/^import (?!type )[^;]*from 'ajv';/m);
-    for (const handler of ['auth-login', 'complete-task', 'open-round', 'save-draft', 'middleware']) {
+    for (const handler of ['auth-login', 'complete-task', 'save-draft', 'start-instances', 'middleware']) {
       expect(readFileSync(join(HTTP_DIR, `${handler}.ts`), 'utf8'), handler).not.toMatch(/from '\.\/shape'/);
     }
   });
 
   test('come from hardened schemas whose depth bound is the platform one', () => {
     const files = loadBodySchemas();
-    expect(files.map((f) => f.name)).toEqual(['auth-login', 'complete-task', 'open-round', 'save-draft']);
+    // The runtime's schemas and each kit's (the allocation's open-round).
+    expect(files.map((f) => f.name)).toEqual([
+      'auth-login',
+      'complete-task',
+      'open-round',
+      'save-draft',
+      'start-instances',
+    ]);
     for (const f of files) expect(bodySchemaProblems(f.schema), f.name).toEqual([]);
     for (const name of ['complete-task', 'save-draft'] as const) {
       const data = (schemas[name].properties as Record<string, { maxDepth?: number }>).data;

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  controlPairs,
   diffLines,
-  excessOverControl,
   findLines,
   leaves,
   lineKey,
@@ -48,13 +46,6 @@ describe('round comparison', () => {
       ['/a/b', 1],
       ['/a/c/0', 2],
     ]);
-  });
-
-  it('flags plan amounts above the control figure of the same project and source', () => {
-    const pairs = controlPairs(rounds.control.lines);
-    expect(pairs.get('/funds/city')).toBe('/control/city');
-    const x = excessOverControl(rounds.control.lines, rounds.plan.lines, pairs);
-    expect(x).toEqual([{ key: 'MS01', index: 1, path: '/funds/city', plan: 10, control: 8 }]);
   });
 
   it('finds the table of lines in form data', () => {

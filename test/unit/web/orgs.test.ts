@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getForm } from '../../../forms/index';
 import { webConfigDocument } from '../../../functions/core/web-config';
-import type { PreviousRound } from '../../../web/src/api/types';
-import { diffLines, findLines } from '../../../web/src/lib/diff';
 import { assignedOrg, isKnownOrg, orgName, setOrgs, withOrgWidget } from '../../../web/src/lib/orgs';
 import { cellText, columnsOf, itemSchemaAt } from '../../../web/src/lib/schemaColumns';
-import { compareRoundOf, controlRoundOf } from '../../../web/src/lib/task';
 
 // The names as the app gets them: from the same builder that serves /config.json.
 const ORGS = webConfigDocument({ cityApi: '/api', counties: [], auth: {} }).orgs;
@@ -62,45 +59,8 @@ describe('org names', () => {
   });
 
   it('finds the org a task is assigned to', () => {
-    expect(assignedOrg({ leadDept: 'dept_yb', assignee: { org: 'dept_yb' } })).toBe('dept_yb');
+    expect(assignedOrg({ item: { key: 'dept_yb', org: 'dept_yb' }, assignee: { org: 'dept_yb' } })).toBe('dept_yb');
     expect(assignedOrg({ assignee: { role: 'city_office', org: 'city_office' } })).toBe('city_office');
     expect(assignedOrg({})).toBeUndefined();
-  });
-});
-
-describe('a first 二上 beside 一上', () => {
-  const proposal: PreviousRound = {
-    step: 'proposal',
-    formId: 'alloc-proposal',
-    at: '2027-01-07T00:00:00Z',
-    data: {
-      lines: [{ projectCode: 'MS19', quantity: 45, unit: '公里', funds: { central: 70, county: 20 } }],
-    },
-  };
-  const control: PreviousRound = {
-    step: 'control',
-    formId: 'alloc-control',
-    at: '2027-01-09T00:00:00Z',
-    data: { lines: [{ projectCode: 'MS19', targetQuantity: 45, control: { central: 70, county: 15 } }] },
-  };
-
-  it('compares with 一上 (not the control figures) and highlights what 二上 changed', () => {
-    const rounds = [control, proposal]; // newest first, as the API sends them
-    expect(controlRoundOf(rounds)).toBe(control);
-    const base = compareRoundOf(rounds, 'alloc-plan');
-    expect(base).toBe(proposal);
-    const plan = [{ projectCode: 'MS19', quantity: 45, unit: '公里', funds: { central: 70, county: 15 } }];
-    const d = diffLines(findLines(base?.data).lines, plan, { commonOnly: true });
-    expect(d).toMatchObject([{ key: 'MS19', status: 'changed', changed: ['/funds/county'] }]);
-  });
-
-  it('a resubmitted plan still compares with its own last round', () => {
-    const plan1: PreviousRound = {
-      step: 'plan',
-      formId: 'alloc-plan',
-      data: { lines: [{ projectCode: 'MS19' }] },
-    };
-    expect(compareRoundOf([plan1, control, proposal], 'alloc-plan')).toBe(plan1);
-    expect(compareRoundOf([control], 'alloc-plan')).toBeUndefined();
   });
 });

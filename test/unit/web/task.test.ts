@@ -4,15 +4,9 @@ import { isOverdue } from '../../../web/src/lib/format';
 import { IdempotencyKeys, stableStringify } from '../../../web/src/lib/idempotency';
 import { fundsOf, fundsTotal, sortHistory } from '../../../web/src/lib/project';
 import { at, cellText, columnsOf, titleOf } from '../../../web/src/lib/schemaColumns';
-import {
-  approveUndecided,
-  currentReturns,
-  dropErrorsAt,
-  initialData,
-  outcomeConflict,
-  outcomesFor,
-  previousRounds,
-} from '../../../web/src/lib/task';
+import { getForm } from '../../../forms/index';
+import { approveUndecided } from '../../../forms/roles';
+import { compareWithOf, dropErrorsAt, initialData, outcomesFor } from '../../../web/src/lib/task';
 import { href, parseRoute } from '../../../web/src/router';
 
 const base = {
@@ -20,8 +14,12 @@ const base = {
   county: '340102',
   step: 'proposal',
   status: 'open',
-  form: { id: 'f', version: 1, schema: { type: 'object' } },
-} as TaskDetail;
+  allowedOutcomes: ['submit'],
+  previous: [],
+  returns: [],
+  facts: {},
+  draft: null,
+} as unknown as TaskDetail;
 
 describe('task page helpers', () => {
   it('starts from the newest of local backup and server draft, else the prefill', () => {
@@ -29,7 +27,7 @@ describe('task page helpers', () => {
       ...base,
       prefill: { p: 1 },
       data: { d: 1 },
-      draft: { savedAt: '2027-01-01T00:00:00Z' },
+      draft: { savedAt: '2027-01-01T00:00:00Z', by: { sub: 's', name: 'n', org: 'o' } },
     } as TaskDetail;
     expect(initialData(task, null)).toEqual({ data: { d: 1 }, source: 'draft' });
     expect(initialData(task, { data: { b: 1 }, at: Date.parse('2027-01-02T00:00:00Z') }).source).toBe(
@@ -38,49 +36,46 @@ describe('task page helpers', () => {
     expect(initialData(task, { data: { b: 1 }, at: Date.parse('2026-12-31T00:00:00Z') }).source).toBe(
       'draft',
     );
-    expect(initialData({ ...base, prefill: { p: 1 } } as TaskDetail, null)).toEqual({
+    expect(initialData({ ...base, prefill: { p: 1 } }, null)).toEqual({
       data: { p: 1 },
       source: 'prefill',
     });
   });
 
   it('shows what was submitted once a task is done, ignoring any backup', () => {
-    const done = { ...base, status: 'done', submission: { data: { s: 1 } } } as TaskDetail;
+    const done = { ...base, status: 'done', data: { s: 1 } } as TaskDetail;
     expect(initialData(done, { data: { b: 1 }, at: Date.now() })).toEqual({
       data: { s: 1 },
       source: 'submission',
     });
   });
 
-  it('normalises previous rounds from a list or a map by step', () => {
-    expect(previousRounds({ ...base, previous: { proposal: { lines: [] } } } as TaskDetail)).toEqual([
-      { step: 'proposal', data: { lines: [] } },
-    ]);
-    expect(previousRounds({ ...base, previousRounds: [{ step: 'a', data: 1 }] } as TaskDetail)).toHaveLength(
-      1,
-    );
-    expect(previousRounds(base)).toEqual([]);
+  it('compares with the earlier submission the server chose, else the newest', () => {
+    const sub = (submissionId: string) =>
+      ({ submissionId, step: 's', attempt: 1, org: 'o', outcome: 'submit', at: '', data: {} }) as never;
+    const previous = [sub('b'), sub('a')];
+    expect(compareWithOf({ previous, compareWith: 'a' })?.submissionId).toBe('a');
+    expect(compareWithOf({ previous, compareWith: undefined })?.submissionId).toBe('b');
+    expect(compareWithOf({ previous: [], compareWith: 'a' })).toBeUndefined();
   });
 
-  it('offers approve and return on review forms and checks them against the line decisions', () => {
-    const review = {
-      ...base,
-      form: { ...base.form, schema: { properties: { lines: { items: { properties: { decision: {} } } } } } },
-    } as TaskDetail;
-    expect(outcomesFor(review)).toEqual(['approve', 'return']);
+  it('offers the outcomes the step allows', () => {
     expect(outcomesFor(base)).toEqual(['submit']);
-    expect(outcomesFor({ ...base, allowedOutcomes: ['submit', 'reject'] })).toEqual(['submit', 'reject']);
-    const data = { lines: [{ decision: 'approve' }, { decision: 'return' }] };
-    expect(outcomeConflict('approve', data, true)).toBe('approveWithReturns');
-    expect(outcomeConflict('return', data, true)).toBeNull();
-    expect(outcomeConflict('return', { lines: [{ decision: 'approve' }] }, true)).toBe('returnWithoutLines');
-    expect(outcomeConflict('submit', data, false)).toBeNull();
+    expect(outcomesFor({ ...base, allowedOutcomes: ['approve', 'return', 'reject'] })).toEqual([
+      'approve',
+      'return',
+      'reject',
+    ]);
   });
 
-  it('approves only the undecided lines', () => {
-    expect(approveUndecided({ lines: [{ decision: 'return' }, {}] })).toEqual({
+  it("approves only the undecided lines, through the form's declared roles", () => {
+    const review = getForm('alloc-review', 2);
+    expect(approveUndecided(review, { lines: [{ decision: 'return' }, {}] })).toEqual({
       lines: [{ decision: 'return' }, { decision: 'approve' }],
     });
+    // A form that declares no decisions is left alone.
+    const data = { lines: [{}] };
+    expect(approveUndecided(getForm('alloc-review', 1), data)).toBe(data);
   });
 
   it('drops the errors a change answered, keeping the others', () => {
@@ -132,12 +127,17 @@ describe('read-only tables', () => {
     expect(at({ funds: { city: 3 } }, '/funds/city')).toBe(3);
   });
 
-  it('reads fund accounts from a list or a map, in policy order, and totals them exactly', () => {
-    const f = fundsOf({ funds: { county: 0.2, central: 0.1 } });
-    expect(f.map((x) => x.source)).toEqual(['central', 'county']);
+  it("reads a project's accounts or a list entry's funds, in policy order, and totals them exactly", () => {
+    const f = fundsOf({ funds: { county: 0.2, central: 0.1, provincial: 0, city: 0 } });
+    expect(f.map((x) => x.source)).toEqual(['central', 'provincial', 'city', 'county']);
     expect(fundsTotal(f)).toBe(0.3);
-    expect(fundsOf({ funds: [{ source: 'city', amount: 5 }] })).toEqual([{ source: 'city', amount: 5 }]);
-    expect(sortHistory([{ at: '2027-01-01' }, { at: '2027-02-01' }])[0].at).toBe('2027-02-01');
+    const acct = (planned: number) => ({ planned, received: 1, disbursed: 0 });
+    expect(
+      fundsOf({ accounts: { central: acct(5), provincial: acct(0), city: acct(0), county: acct(0) } })[0],
+    ).toEqual({ source: 'central', amount: 5, received: 1, disbursed: 0 });
+    const by = { sub: 's', name: 'n', org: 'o' };
+    const entry = (at: string) => ({ at, by, action: 'a', round: { year: 2027 }, summary: '' });
+    expect(sortHistory([entry('2027-01-01'), entry('2027-02-01')])[0].at).toBe('2027-02-01');
   });
 });
 
@@ -151,23 +151,3 @@ describe('routes', () => {
   });
 });
 
-describe('return notes', () => {
-  it('keeps returns newer than any later stage and drops those a later stage has passed', () => {
-    const notes = [
-      { step: 'deptReview', at: '2027-01-02T00:00:00Z', comment: 'old' },
-      { step: 'deptApproval', at: '2027-03-02T00:00:00Z', comment: 'new' },
-    ];
-    const rounds = [
-      { formId: 'alloc-plan', at: '2027-03-01T00:00:00Z', data: {} },
-      { formId: 'alloc-control', at: '2027-02-01T00:00:00Z', data: {} },
-    ];
-    expect(currentReturns(notes, rounds, 'alloc-plan').map((n) => n.comment)).toEqual(['new']);
-    expect(
-      currentReturns(
-        notes,
-        [{ formId: 'alloc-proposal', at: '2027-01-01T00:00:00Z', data: {} }],
-        'alloc-proposal',
-      ),
-    ).toHaveLength(2);
-  });
-});

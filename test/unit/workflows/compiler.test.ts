@@ -10,7 +10,7 @@ import {
   WorkflowDefinitionError,
 } from '../../../workflows/compiler';
 import { getWorkflow } from '../../../workflows/index';
-import { isHuman, type WorkflowDefinition } from '../../../workflows/model';
+import { isFanOut, isHuman, type WorkflowDefinition } from '../../../workflows/model';
 import { fixtureChecks, readJson, reverseKeys, validFixture } from './fixtures';
 
 const allocation = getWorkflow('allocation', 1)!;
@@ -90,7 +90,7 @@ describe('compileWorkflow', () => {
       const { asl, substitutions } = compile(def);
       const used = [...new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
       expect(substitutions).toEqual(used);
-      expect(substitutions).toEqual(['CreateProjectsArn', 'OpenTaskArn', 'Partition']);
+      expect(substitutions).toEqual(['CreateProjectsArn', 'FanOutListArn', 'OpenTaskArn', 'Partition']);
     });
 
     it(`gives every human step the token, step, form, assignee and due rule (${label})`, () => {
@@ -111,21 +111,20 @@ describe('compileWorkflow', () => {
           kind: 'openTask',
           'taskToken.$': '$$.Task.Token',
           'executionArn.$': '$$.Execution.Id',
-          workflowId: def.id,
+          'instance.$': '$$.Execution.Input.instance',
           workflowVersion: def.version,
           stepType: step.type,
           title: step.title,
-          formId: step.form.id,
-          formVersion: step.form.version,
           assignee: { role: step.who.role, org: step.who.org },
           due: step.due,
-          'execution.$': '$$.Execution.Input',
-          'state.$': '$.steps',
         });
+        if (step.type !== 'notice') expect(p).toMatchObject({ formId: step.form.id, formVersion: step.form.version });
+        // The payload carries references, never the execution's input or state.
+        expect(p).not.toHaveProperty('execution.$');
+        expect(p).not.toHaveProperty('state.$');
         expect(p.allowedOutcomes.length).toBeGreaterThan(0);
-        if (step.type === 'review' && step.eachLeadDeptOf)
-          expect(p.assignee['leadDept.$']).toBe('$.leadDept');
-        else expect(p.assignee).not.toHaveProperty('leadDept.$');
+        if (isFanOut(step)) expect(p['item.$']).toBe('$.item');
+        else expect(p).not.toHaveProperty('item.$');
         if (step.type === 'review' && step.outcomes.return)
           expect(p.returnTargets).toEqual(step.outcomes.return);
         if (step.reminder) expect(p.reminder).toEqual(step.reminder);
@@ -173,7 +172,7 @@ describe('compileWorkflow', () => {
         for (const target of step.outcomes.return ?? []) {
           // The target's entry state is the state named after it, at the top level.
           expect(machine.States[target]).toBeDefined();
-          const routing = step.eachLeadDeptOf
+          const routing = isFanOut(step)
             ? machine.States[`${step.id}.decide`].Choices
             : machine.States[`${step.id}.returnTo`].Choices;
           expect(
@@ -189,7 +188,7 @@ describe('compileWorkflow', () => {
     const machine = JSON.parse(compile(allocation).asl);
     for (const step of allocation.steps) {
       if (step.type === 'end') continue;
-      const entry = step.type === 'review' && step.eachLeadDeptOf ? `${step.id}.each` : step.id;
+      const entry = isFanOut(step) ? `${step.id}.each` : step.id;
       expect(machine.States[entry].ResultPath, step.id).toBe(`$.steps.${step.id}`);
     }
   });
@@ -203,11 +202,10 @@ describe('compileWorkflow', () => {
         FunctionName: '${CreateProjectsArn}',
         Payload: {
           kind: 'system',
+          'executionArn.$': '$$.Execution.Id',
+          'instance.$': '$$.Execution.Input.instance',
           step: 'createProjects',
-          workflowId: 'allocation',
           workflowVersion: 1,
-          'execution.$': '$$.Execution.Input',
-          'state.$': '$.steps',
         },
       },
       ResultSelector: { 'result.$': '$.Payload' },
@@ -216,16 +214,31 @@ describe('compileWorkflow', () => {
     });
   });
 
-  it('fans a parallel review out with an inline Map over the lead departments of the named step', () => {
+  it("fans a review out with an inline Map over the list the kit computes for it", () => {
     const machine = JSON.parse(compile(allocation).asl);
-    expect(machine.States.deptReview.Type).toBe('Choice');
+    // The step's entry asks the kit for its list, then fans out over it (or skips an empty one).
+    expect(machine.States.deptReview).toMatchObject({
+      Type: 'Task',
+      Parameters: {
+        FunctionName: '${FanOutListArn}',
+        Payload: { kind: 'list', step: 'deptReview', list: 'proposalLeadDepts', 'instance.$': '$$.Execution.Input.instance' },
+      },
+      ResultPath: '$.lists.deptReview',
+      Next: 'deptReview.any',
+    });
+    expect(machine.States['deptReview.any'].Choices[0]).toEqual({
+      Variable: '$.lists.deptReview.items[0]',
+      IsPresent: true,
+      Next: 'deptReview.each',
+    });
     expect(machine.States['deptReview.each']).toMatchObject({
       Type: 'Map',
-      ItemsPath: '$.steps.proposal.routing.leadDepts',
+      ItemsPath: '$.lists.deptReview.items',
+      ItemSelector: { 'item.$': '$$.Map.Item.Value' },
       MaxConcurrency: 20,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'deptReview.review' },
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'deptReview.task' },
     });
-    expect(machine.States['deptApproval.each'].ItemsPath).toBe('$.steps.plan.routing.leadDepts');
+    expect(machine.States.deptApproval.Parameters.Payload.list).toBe('planLeadDepts');
     expect(machine.States['deptReview.tally'].Parameters['anyReturn.$']).toBe(
       "States.ArrayContains($.steps.deptReview.outcomes, 'return')",
     );

@@ -25,15 +25,23 @@ export function invalidFixtureNames(): string[] {
 const KNOWN_FORMS = new Set([
   'alloc-proposal@1',
   'alloc-review@1',
+  'alloc-review@2',
   'alloc-control@1',
   'alloc-plan@1',
   'alloc-approval@1',
+  'alloc-approval@2',
 ]);
 
 /** Registries as the fixtures expect them, independent of what forms/ and functions/ hold today. */
 export const fixtureChecks: WorkflowChecks = {
   formExists: (id, version) => KNOWN_FORMS.has(`${id}@${version}`),
   functionExists: (id) => id === 'CreateProjects' || id === 'OpenTask',
+  kit: (id) =>
+    id === 'fixture-kit'
+      ? { lists: ['leadDepts'], triggers: ['everyProject'], subjectDates: ['completionDue'] }
+      : id === 'allocation'
+        ? { lists: ['proposalLeadDepts', 'planLeadDepts'], triggers: [] }
+        : undefined,
 };
 
 /** Same object with its keys in reverse order at every level (arrays keep their order). */

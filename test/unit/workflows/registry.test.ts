@@ -66,10 +66,10 @@ describe('the 二上二下 allocation definition', () => {
     ]);
     expect(formsOf(def)).toEqual([
       { id: 'alloc-proposal', version: 1 },
-      { id: 'alloc-review', version: 1 },
+      { id: 'alloc-review', version: 2 },
       { id: 'alloc-control', version: 1 },
       { id: 'alloc-plan', version: 1 },
-      { id: 'alloc-approval', version: 1 },
+      { id: 'alloc-approval', version: 2 },
     ]);
     expect(step('createProjects')).toMatchObject({ type: 'system', function: 'CreateProjects' });
   });
@@ -84,14 +84,15 @@ describe('the 二上二下 allocation definition', () => {
     }
   });
 
-  it('fans the lead-department reviews out over the departments of the county submission', () => {
+  it('fans the lead-department reviews out over the lists its kit computes from the county submission', () => {
+    expect(def.kit).toBe('allocation');
     expect(step('deptReview')).toMatchObject({
-      eachLeadDeptOf: 'proposal',
-      who: { role: 'city_dept', org: 'leadDept' },
+      each: { list: 'proposalLeadDepts', policy: 'anyReturn' },
+      who: { role: 'city_dept', org: 'item' },
     });
     expect(step('deptApproval')).toMatchObject({
-      eachLeadDeptOf: 'plan',
-      who: { role: 'city_dept', org: 'leadDept' },
+      each: { list: 'planLeadDepts', policy: 'anyReturn' },
+      who: { role: 'city_dept', org: 'item' },
     });
   });
 

@@ -48,7 +48,7 @@ describe('validateWorkflow', () => {
       '第 1 步：不认识的字段“assignee”，请删除或检查拼写。',
     );
     expect(!twoDue.ok && twoDue.errors[0].en).toBe(
-      'Step 1: A deadline has exactly one of workingDays, days or date.',
+      'Step 1: A deadline has exactly one of workingDays, days, date or subjectDate (plus an optional fallback).',
     );
     expect(!badType.ok && badType.errors[0].zh).toContain('review（审核）');
   });

@@ -1,25 +1,24 @@
 import { Card, Segmented, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { getForm, hasForm } from '../../../forms/index';
-import type { PreviousRound } from '../api/types';
+import type { PreviousSubmission } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import { diffLines, findLines, type LineDiff } from '../lib/diff';
 import { formatDateTime, localized } from '../lib/format';
 import { at, type Column, cellText, columnsOf, itemSchemaAt, titleOf } from '../lib/schemaColumns';
-import { stepTitle } from '../lib/steps';
 
 const STATUS_COLOR = { added: 'green', removed: 'red', changed: 'gold', same: 'default' } as const;
 
 /** The columns of a round's lines, from the form version it was submitted on. */
-function roundColumns(r: PreviousRound | undefined): Column[] {
+function roundColumns(r: PreviousSubmission | undefined): Column[] {
   if (!r?.formId || r.formVersion === undefined || !hasForm(r.formId, Number(r.formVersion))) return [];
   const def = getForm(r.formId, Number(r.formVersion));
   const { item, ui } = itemSchemaAt(def.schema, def.uiSchema, '/lines');
   return columnsOf(item, ui).filter((c) => c.type !== 'array');
 }
 
-function roundLabel(r: PreviousRound, lang: 'zh' | 'en', i: number): string {
-  const name = localized(r.title, lang) || localized(stepTitle(r.step ?? ''), lang) || r.step || `#${i + 1}`;
+function roundLabel(r: PreviousSubmission, lang: 'zh' | 'en', i: number): string {
+  const name = r.stepTitle || r.step || `#${i + 1}`;
   const short = name.split('：')[0];
   const attempt =
     typeof r.attempt === 'number' ? (lang === 'en' ? ` #${r.attempt}` : ` 第${r.attempt}次`) : '';
@@ -38,8 +37,11 @@ export function ComparePanel({
   cols,
   lang,
   review,
+  lineKey,
 }: {
-  rounds: PreviousRound[];
+  rounds: PreviousSubmission[];
+  /** The field that identifies a line across submissions (the form's `lineKey` role). */
+  lineKey?: string;
   /** The round shown first (a first 二上 opens on 一上, not on the control figures). */
   initial?: number;
   current: unknown[];
@@ -55,10 +57,10 @@ export function ComparePanel({
   const prior = review ? rounds.slice(which + 1).find((r) => r.formId === round?.formId) : undefined;
   const base = review ? findLines(prior?.data).lines : findLines(round?.data).lines;
   const target = review ? findLines(round?.data).lines : current;
-  const diffs = useMemo(() => diffLines(base, target, { commonOnly: true }), [base, target]);
+  const diffs = useMemo(() => diffLines(base, target, { commonOnly: true, keyField: lineKey }), [base, target, lineKey]);
   const changed = diffs.filter((d) => d.status !== 'same');
   const rCols = useMemo(() => roundColumns(round), [round]);
-  const byName = (r: PreviousRound) => (typeof r.by === 'string' ? r.by : r.by?.name);
+  const byName = (r: PreviousSubmission) => r.by.name;
 
   const header = (
     <span>

@@ -5,7 +5,7 @@
  * - items of such arrays lay their fields out as one compact row;
  * - `layout: "inline"` objects (funds by source) and `layout: "months"` arrays sit on one line;
  * - fields show errors before help text (the antd theme hides errors when a field has help).
- * Cells can be marked (changed since the previous round, above the control figure) via formContext.
+ * Cells can be marked (changed since the earlier submission, returned, or breaking a form rule) via formContext.
  */
 import { Templates as AntdTemplates } from '@rjsf/antd';
 import type {
@@ -21,10 +21,10 @@ import { type ReactNode, useMemo } from 'react';
 import { toPointer } from '../lib/pointer';
 import { erroredRows, LineRow, LinesFrame, useLinePages } from './lines';
 
-/** A mark on one field: changed since the previous round, or above its control figure. */
+/** A mark on one field: changed since the earlier submission, returned by a reviewer, or breaking a form rule. */
 export interface CellMark {
-  kind: 'changed' | 'excess' | 'returned';
-  /** Shown in a tooltip and (for excess) under the field. */
+  kind: 'changed' | 'rule' | 'returned';
+  /** Shown in a tooltip and (for a rule) under the field. */
   text: string;
 }
 

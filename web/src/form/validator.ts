@@ -26,24 +26,18 @@ function internalValidator(): ValidatorType {
 export type CheckContext = Readonly<Record<string, unknown>>;
 
 /** The full definition of a pinned form: the built-in one, or the pinned copy as the API sent it. */
-export function definitionOf(
-  form: PinnedForm & { rules?: string[]; i18n?: FormDefinition['i18n']; roles?: FormDefinition['roles'] },
-): FormDefinition {
-  const version = Number(form.version);
-  if (hasForm(form.id, version)) return getForm(form.id, version);
-  const title = form.title;
+export function definitionOf(form: PinnedForm): FormDefinition {
+  if (hasForm(form.id, form.version)) return getForm(form.id, form.version);
   return {
     id: form.id,
-    version,
-    title:
-      typeof title === 'object' && title
-        ? { zh: title.zh ?? '', en: title.en ?? title.zh ?? '' }
-        : { zh: String(title ?? form.id), en: String(title ?? form.id) },
+    version: form.version,
+    title: form.title,
+    description: form.description,
     schema: form.schema,
-    uiSchema: form.uiSchema ?? {},
-    i18n: form.i18n,
+    uiSchema: form.uiSchema,
+    i18n: form.i18n as FormDefinition['i18n'],
     roles: form.roles,
-    rules: form.rules ?? [],
+    rules: form.rules,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * What changed between two rounds of the same table of lines (一上 vs 二上, control figures vs plan).
+ * What changed between two submissions of a table of lines (a resubmission, or the next stage's form).
  * Lines are matched by their project code when they carry one, otherwise by position; each line's
  * leaves are compared by JSON pointer so nested fund breakdowns are compared field by field.
  */
@@ -25,10 +25,16 @@ export interface LineDiff {
 
 const KEY_FIELDS = ['projectCode', 'project', 'code', 'lineId', 'id'];
 
-/** The identity of a line across rounds: its project code if it has one, else `#<index>`. */
-export function lineKey(line: unknown, index: number): string {
+/**
+ * The identity of a line across submissions: the field the form declares as its `lineKey` role, else
+ * a common key field, else `#<index>`.
+ */
+export function lineKey(line: unknown, index: number, keyField?: string): string {
   if (line && typeof line === 'object') {
     const rec = line as Record<string, unknown>;
+    if (keyField && (typeof rec[keyField] === 'string' || typeof rec[keyField] === 'number')) {
+      return String(rec[keyField]);
+    }
     for (const f of KEY_FIELDS) {
       const v = rec[f];
       if (typeof v === 'string' && v.length > 0) return v;
@@ -71,16 +77,16 @@ function same(a: unknown, b: unknown): boolean {
 export function diffLines(
   previous: ReadonlyArray<unknown>,
   current: ReadonlyArray<unknown>,
-  opts: { commonOnly?: boolean } = {},
+  opts: { commonOnly?: boolean; keyField?: string } = {},
 ): LineDiff[] {
   const prevByKey = new Map<string, number>();
   previous.forEach((l, i) => {
-    prevByKey.set(lineKey(l, i), i);
+    prevByKey.set(lineKey(l, i, opts.keyField), i);
   });
   const seen = new Set<string>();
   const out: LineDiff[] = [];
   current.forEach((line, index) => {
-    const key = lineKey(line, index);
+    const key = lineKey(line, index, opts.keyField);
     seen.add(key);
     const prevIndex = prevByKey.get(key);
     if (prevIndex === undefined) {
@@ -112,7 +118,7 @@ export function diffLines(
     });
   });
   previous.forEach((line, prevIndex) => {
-    const key = lineKey(line, prevIndex);
+    const key = lineKey(line, prevIndex, opts.keyField);
     if (!seen.has(key)) {
       out.push({
         key,
@@ -122,46 +128,6 @@ export function diffLines(
         changed: [],
         before: line as Record<string, unknown>,
       });
-    }
-  });
-  return out;
-}
-
-/** A numeric leaf of a plan line above the same leaf of its control line. */
-export interface Excess {
-  key: string;
-  index: number;
-  path: string;
-  plan: number;
-  control: number;
-}
-
-/**
- * Finds plan amounts above the control figures. `pairs` maps a plan pointer to the control pointer it
- * must not exceed (relative to the line, e.g. `/funds/city` → `/control/city`); by default every
- * numeric leaf present at the same pointer in both lines is compared.
- */
-export function excessOverControl(
-  control: ReadonlyArray<unknown>,
-  plan: ReadonlyArray<unknown>,
-  pairs?: ReadonlyMap<string, string>,
-): Excess[] {
-  const ctrlByKey = new Map<string, Leaves>();
-  control.forEach((l, i) => {
-    ctrlByKey.set(lineKey(l, i), leaves(l));
-  });
-  const out: Excess[] = [];
-  plan.forEach((line, index) => {
-    const key = lineKey(line, index);
-    const ctrl = ctrlByKey.get(key);
-    if (!ctrl) return;
-    for (const [path, v] of leaves(line)) {
-      const cPath = pairs ? pairs.get(path) : path;
-      if (cPath === undefined) continue;
-      const c = ctrl.get(cPath);
-      if (typeof v === 'number' && typeof c === 'number' && v > c + 1e-9) {
-        out.push({ key, index, path, plan: v, control: c });
-      }
     }
   });
   return out;
@@ -183,23 +149,4 @@ export function findLines(
   }
   if (Array.isArray(data)) return { path: '', lines: data };
   return { path: '', lines: [] };
-}
-
-/**
- * The plan → control pairs for control lines that keep their figures under one object (`/control/city`)
- * while the plan keeps amounts under another (`/funds/city`).
- */
-export function controlPairs(
-  control: ReadonlyArray<unknown>,
-  controlKey = 'control',
-  planKey = 'funds',
-): Map<string, string> {
-  const pairs = new Map<string, string>();
-  for (const line of control) {
-    for (const [p, v] of leaves(line)) {
-      if (typeof v === 'number' && p.startsWith(`/${controlKey}/`))
-        pairs.set(`/${planKey}/${p.slice(controlKey.length + 2)}`, p);
-    }
-  }
-  return pairs;
 }

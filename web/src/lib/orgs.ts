@@ -62,9 +62,10 @@ export function withOrgWidget(schema: unknown, uiSchema: unknown, widget: unknow
   return ui;
 }
 
-/** The org a task is assigned to: its lead department, else the assignee's org. */
-export function assignedOrg(task: { leadDept?: unknown; assignee?: unknown }): string | undefined {
-  if (typeof task.leadDept === 'string' && task.leadDept) return task.leadDept;
-  const org = (task.assignee as { org?: unknown } | undefined)?.org;
-  return typeof org === 'string' ? org : undefined;
+/** The org a task is assigned to: its fan-out item's org, else the assignee's org. */
+export function assignedOrg(task: {
+  item?: { key?: string; org?: string };
+  assignee?: { role?: string; org?: string };
+}): string | undefined {
+  return task.item?.org ?? task.assignee?.org;
 }

@@ -9,6 +9,8 @@ export interface FieldError {
   /** JSON pointer into the submitted data, e.g. `/lines/3/funds/county`; `''` or `/` is the whole form. */
   path: string;
   message: string;
+  /** The stable code (`schema.*`, `rule.*`, `decision.*`), when the check gave one. */
+  code?: string;
 }
 
 /** The nested error tree rjsf accepts as `extraErrors`. */

@@ -1,36 +1,24 @@
 /** Pure helpers of the project page: fund accounts in one shape, history newest first. */
-import type { FundAccount, HistoryEntry, Project } from '../api/types';
+import { FUND_SOURCES, type FundAccounts } from '../../../contracts/domain';
+import type { FundAccount, HistoryEntry, Project, ProjectSummary } from '../api/types';
 
-export const SOURCES = ['central', 'provincial', 'city', 'county'] as const;
+export const SOURCES = FUND_SOURCES;
 
-/** Fund accounts as `[{source, amount}]` in policy order, whether the API sends a list or a map. */
-export function fundsOf(p: Pick<Project, 'funds'> & Record<string, unknown>): FundAccount[] {
-  // `accounts` (per source: planned / received / disbursed) is richer than the list's `funds` (planned only).
-  const raw = p.accounts ?? p.funds ?? p.fundAccounts;
-  let list: FundAccount[] = [];
-  if (Array.isArray(raw)) {
-    list = raw.map((a) => {
-      const r = a as Record<string, unknown>;
-      const amount = [r.amount, r.approved, r.planned, r.budget].find((x) => typeof x === 'number') as
-        | number
-        | undefined;
-      return { ...r, source: String(r.source ?? r.id ?? ''), amount };
-    });
-  } else if (raw && typeof raw === 'object') {
-    list = Object.entries(raw as Record<string, unknown>).map(([source, v]) => {
-      if (typeof v === 'number') return { source, amount: v };
-      const r = (v ?? {}) as Record<string, unknown>;
-      const amount = [r.amount, r.planned, r.approved].find((x) => typeof x === 'number') as
-        | number
-        | undefined;
-      return { ...r, source, amount };
-    });
+/**
+ * Fund accounts as `[{source, amount, received?, disbursed?}]` in policy order: a project's
+ * `accounts` (planned / received / disbursed per source), or a list entry's `funds` (planned only).
+ */
+export function fundsOf(p: Pick<Project, 'accounts'> | Pick<ProjectSummary, 'funds'>): FundAccount[] {
+  if ('accounts' in p && p.accounts) {
+    return FUND_SOURCES.map((source) => ({
+      source,
+      amount: p.accounts[source]?.planned ?? 0,
+      received: p.accounts[source]?.received ?? 0,
+      disbursed: p.accounts[source]?.disbursed ?? 0,
+    }));
   }
-  const rank = (s: string) => {
-    const i = (SOURCES as readonly string[]).indexOf(s);
-    return i < 0 ? SOURCES.length : i;
-  };
-  return list.sort((a, b) => rank(a.source) - rank(b.source));
+  const funds = ('funds' in p ? p.funds : undefined) ?? ({} as Partial<FundAccounts>);
+  return FUND_SOURCES.map((source) => ({ source, amount: funds[source] ?? 0 }));
 }
 
 /** The sum of the accounts (in hundredths, so 0.1 + 0.2 prints as 0.3). */

@@ -7,7 +7,6 @@ import type { TaskSummary } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatDate, isOverdue, localized } from '../lib/format';
 import { assignedOrg, isKnownOrg, orgName } from '../lib/orgs';
-import { stepTitle } from '../lib/steps';
 import { href } from '../router';
 
 type Status = 'open' | 'done';
@@ -28,8 +27,7 @@ export function InboxPage() {
   });
 
   const rows = tasks.data ?? [];
-  const stepLabel = (r: TaskSummary) =>
-    localized(r.stepName, lang) || localized(stepTitle(r.step), lang) || r.step;
+  const stepLabel = (r: TaskSummary) => localized(r.title, lang) || r.step;
   // biome-ignore lint/correctness/useExhaustiveDependencies: step labels depend on the language
   const steps = useMemo(() => {
     const m = new Map<string, string>();

@@ -51,12 +51,11 @@ export default function ProjectPage({ county, id }: { county: string; id: string
   }
   const p = project.data;
   const funds = fundsOf(p);
-  const num = (k: keyof FundAccount) => funds.some((f) => typeof f[k] === 'number');
   const schedule = Array.isArray(p.schedule) ? (p.schedule as Array<Record<string, number>>) : [];
   const matching = p.matching as Record<string, number> | undefined;
   const fundCol = (k: 'planned' | 'received' | 'disbursed') => ({
     title: t(`project.${k}` as MessageKey),
-    dataIndex: k,
+    dataIndex: k === 'planned' ? 'amount' : k,
     align: 'right' as const,
     render: formatAmount,
   });
@@ -81,7 +80,7 @@ export default function ProjectPage({ county, id }: { county: string; id: string
             {p.category ? t(`project.category.${p.category}` as MessageKey) : ''}
           </Descriptions.Item>
           <Descriptions.Item label={t('project.leadDept')}>
-            {isKnownOrg(p.leadDept) ? orgName(p.leadDept, lang) : String(p.leadDeptName ?? p.leadDept ?? '')}
+            {isKnownOrg(p.leadDept) ? orgName(p.leadDept, lang) : p.leadDept}
           </Descriptions.Item>
         </Descriptions>
       </Card>
@@ -100,16 +99,9 @@ export default function ProjectPage({ county, id }: { county: string; id: string
                   dataIndex: 'source',
                   render: (s: string) => (SOURCE_KEYS.includes(s) ? t(`fund.${s}` as MessageKey) : s),
                 },
-                ...(num('planned')
-                  ? [fundCol('planned'), fundCol('received'), fundCol('disbursed')]
-                  : [
-                      {
-                        title: t('project.amount'),
-                        dataIndex: 'amount',
-                        align: 'right' as const,
-                        render: formatAmount,
-                      },
-                    ]),
+                fundCol('planned'),
+                fundCol('received'),
+                fundCol('disbursed'),
               ]}
               summary={() => (
                 <Table.Summary.Row>

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Card, Input, Select, Space, Table, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { countyName, getConfig, listAll } from '../api/client';
-import type { Project } from '../api/types';
+import type { ProjectSummary as Project } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/messages';
 import { formatAmount } from '../lib/format';

@@ -81,10 +81,16 @@ export default function RoundsPage({ year: y }: { year?: number }) {
                     {stepName(s)}
                   </Tag>
                 ));
-              return r.lastStep ? <Tag>{stepName(r.lastStep)}</Tag> : '—';
+              return '—';
             },
           },
-          { title: t('rounds.since'), key: 'since', render: (_, r) => formatDateTime(r.updatedAt) },
+          {
+            title: t('rounds.since'),
+            key: 'since',
+            // Open steps: since the earliest of them opened; otherwise since the county finished or started.
+            render: (_, r) =>
+              formatDateTime(r.steps.map((s) => s.since).sort()[0] ?? r.finishedAt ?? r.startedAt),
+          },
           {
             title: t('rounds.status'),
             key: 'status',

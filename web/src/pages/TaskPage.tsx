@@ -16,8 +16,9 @@ import {
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { localizeForm } from '../../../forms/i18n';
+import { approveUndecided, commentOf, decisionProblems, hasLineDecisions, rolesOf } from '../../../forms/roles';
 import { ApiError, countyApi, countyName, NetworkError, request } from '../api/client';
-import type { TaskDetail } from '../api/types';
+import type { PinnedForm, TaskDetail } from '../api/types';
 import { useAuth } from '../auth/AuthProvider';
 import { ComparePanel } from '../components/ComparePanel';
 import { PrintLines } from '../components/PrintLines';
@@ -27,35 +28,14 @@ import { type CellMark, type LinesContext, layoutPaths } from '../form/templates
 import { checkSubmission, definitionOf, sharedValidator } from '../form/validator';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/messages';
-import { controlPairs, diffLines, excessOverControl, findLines } from '../lib/diff';
+import { diffLines, findLines } from '../lib/diff';
 import { formatDate, formatDateTime, isOverdue, localized } from '../lib/format';
 import { IdempotencyKeys } from '../lib/idempotency';
 import { assignedOrg, isKnownOrg, orgName, withOrgWidget } from '../lib/orgs';
 import { errorsToTree, type FieldError, parsePointer } from '../lib/pointer';
 import { cellText, columnsOf, itemSchemaAt } from '../lib/schemaColumns';
-import { stepTitle } from '../lib/steps';
-import {
-  approveUndecided,
-  compareRoundOf,
-  controlRoundOf,
-  currentReturns,
-  dropErrorsAt,
-  initialData,
-  isReviewForm,
-  type LocalBackup,
-  outcomeConflict,
-  outcomesFor,
-  previousRounds,
-} from '../lib/task';
+import { compareWithOf, dropErrorsAt, initialData, type LocalBackup, outcomesFor } from '../lib/task';
 import { href, navigate } from '../router';
-
-/** `项目名称（编码）` of a line by its project code, for messages about lines. */
-function lineName(lines: unknown[], code: string): string {
-  const l = lines.find((x) => (x as { projectCode?: string })?.projectCode === code) as
-    | { projectName?: string }
-    | undefined;
-  return l?.projectName ? `${l.projectName}（${code}）` : code;
-}
 
 /** The task page: loads the task from its county's API and shows the form of its pinned version. */
 export default function TaskPage({ county, id }: { county: string; id: string }) {
@@ -82,7 +62,73 @@ export default function TaskPage({ county, id }: { county: string; id: string })
       />
     );
   }
-  return <TaskView county={county} task={{ ...task.data, county: task.data.county ?? county }} />;
+  if (!task.data.form) return <NoticeView county={county} task={task.data} />;
+  return <TaskView county={county} task={task.data} form={task.data.form} />;
+}
+
+/** A notice step's task: the generated notice, and its acknowledgement (签收). */
+function NoticeView({ county, task }: { county: string; task: TaskDetail }) {
+  const { t, lang } = useI18n();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const keys = useRef(new IdempotencyKeys());
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const open = task.status === 'open';
+  const acknowledge = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const body = { outcome: 'acknowledge', data: {} };
+      await request(countyApi(county), `/tasks/${encodeURIComponent(task.id)}/complete`, {
+        method: 'POST',
+        body,
+        headers: { 'Idempotency-Key': keys.current.keyFor(body) },
+      });
+      keys.current.settle();
+      message.success(t('task.acknowledged'));
+      await qc.invalidateQueries({ queryKey: ['tasks'] });
+      navigate({ name: 'inbox' });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : t('task.retry'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="task-page">
+      <Card className="task-head">
+        <Space direction="vertical" size={8} style={{ width: '100%' }}>
+          <a className="no-print" href={href({ name: 'inbox' })}>
+            ← {t('task.back')}
+          </a>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {localized(task.title, lang)}
+          </Typography.Title>
+          <Typography.Text type="secondary">
+            {[countyName(task.county, task.countyName), task.year, formatDate(task.dueAt)].filter(Boolean).join(' · ')}
+          </Typography.Text>
+        </Space>
+      </Card>
+      <Card style={{ marginTop: 12 }} data-testid="notice-text">
+        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
+          {task.notice ? localized(task.notice, lang) : ''}
+        </Typography.Paragraph>
+      </Card>
+      {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginTop: 12 }} />}
+      {open && task.canComplete && (
+        <Card className="task-actions no-print" style={{ marginTop: 12 }}>
+          <Button type="primary" size="large" loading={busy} onClick={() => void acknowledge()} data-outcome="acknowledge">
+            {t('task.acknowledge')}
+          </Button>
+        </Card>
+      )}
+      {!open && (
+        <Alert type="info" showIcon style={{ marginTop: 12 }} title={t(task.status === 'cancelled' ? 'task.cancelled' : 'task.readOnly')} />
+      )}
+    </div>
+  );
 }
 
 const backupKey = (county: string, id: string) => `minsheng.backup.${county}/${id}`;
@@ -103,9 +149,10 @@ const OUTCOME_LABEL: Record<string, MessageKey> = {
   approve: 'task.approve',
   return: 'task.return',
   reject: 'task.reject',
+  acknowledge: 'task.acknowledge',
 };
 
-function TaskView({ county, task }: { county: string; task: TaskDetail }) {
+function TaskView({ county, task, form }: { county: string; task: TaskDetail; form: PinnedForm }) {
   const { t, lang } = useI18n();
   const { message } = AntApp.useApp();
   const qc = useQueryClient();
@@ -136,7 +183,6 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
   const keys = useRef(new IdempotencyKeys());
   const changedOnce = useRef(false);
 
-  const form = task.form;
   const def = useMemo(() => definitionOf(form), [form]);
   const localizedForm = useMemo(() => localizeForm(def, lang), [def, lang]);
   const schema = localizedForm.schema as RJSFSchema;
@@ -147,31 +193,29 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
     }),
     [localizedForm],
   );
-  const review = isReviewForm(form.schema);
+  const review = hasLineDecisions(def);
+  const roles = rolesOf(def);
   const outcomes = outcomesFor(task);
   const layouts = useMemo(() => layoutPaths(schema, uiSchema), [schema, uiSchema]);
   const tables = useMemo(() => [...layouts].filter(([, l]) => l === 'table').map(([p]) => p), [layouts]);
-  const hasCommentField =
-    !!(form.schema as { properties?: Record<string, unknown> }).properties &&
-    ['overallComment', 'comment'].some(
-      (k) => k in (form.schema as { properties: Record<string, unknown> }).properties,
-    );
+  // A form that declares its own comment field needs no separate comment box.
+  const hasCommentField = !!roles.comment;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: says once, on opening, where the data came from
   useEffect(() => {
     if (start.source === 'backup') message.info(t('task.draftRestored'));
   }, []);
 
-  // Previous rounds and what changed; computed from a deferred copy so typing is never blocked on it.
-  const rounds = useMemo(() => previousRounds(task), [task]);
-  const returns = useMemo(() => currentReturns(task.returns ?? [], rounds, form.id), [task, rounds, form.id]);
+  // Earlier submissions (newest first) and what changed; computed from a deferred copy so typing is
+  // never blocked on it. The server chose which one to compare with and which returns are current.
+  const rounds = task.previous;
+  const returns = task.returns;
   const deferred = useDeferredValue(data);
   const { path: linesPath, lines } = findLines(deferred);
   const { item: itemSchema, ui: itemUi } = itemSchemaAt(schema, uiSchema, linesPath || '/lines');
   const cols = useMemo(() => columnsOf(itemSchema, itemUi), [itemSchema, itemUi]);
-  // Rounds come newest first. The control figures bound a plan; a resubmission compares with its own last round.
-  const controlRound = controlRoundOf(rounds);
-  const compareRound = compareRoundOf(rounds, form.id);
+  const compareRound = compareWithOf(task);
+  const lineKey = roles.lineKey;
   const marksRef = useRef<{ sig: string; marks: Map<string, Map<string, CellMark>> }>({
     sig: '',
     marks: new Map(),
@@ -185,14 +229,15 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
       const leaf = segs[segs.length - 1];
       if (!m.has(parent)) m.set(parent, new Map());
       const cur = m.get(parent)!;
-      if (kind === 'excess' || !cur.has(leaf)) cur.set(leaf, { kind, text });
+      if (kind === 'rule' || !cur.has(leaf)) cur.set(leaf, { kind, text });
     };
     if (readOnly || !linesPath) return marksRef.current.marks;
     for (const note of returns) {
-      for (const l of note.lines ?? []) {
-        const i = lines.findIndex((x) => (x as { projectCode?: string })?.projectCode === l.projectCode);
-        if (i >= 0)
-          put(`${linesPath}/${i}/projectName`, 'returned', t('task.returnedLine', { c: l.comment ?? '' }));
+      for (const l of note.lines) {
+        const i = lineKey ? lines.findIndex((x) => String((x as Record<string, unknown>)?.[lineKey]) === l.key) : -1;
+        if (i >= 0) {
+          put(`${linesPath}/${i}/${roles.lineLabel ?? lineKey}`, 'returned', t('task.returnedLine', { c: l.comment ?? '' }));
+        }
       }
     }
     if (compareRound && !review) {
@@ -212,22 +257,16 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
         }
       }
     }
-    if (controlRound) {
-      const ctrl = findLines(controlRound.data).lines;
-      for (const x of excessOverControl(ctrl, lines, controlPairs(ctrl))) {
-        put(
-          `${linesPath}${`/${x.index}`}${x.path}`,
-          'excess',
-          `${t('task.overControl')} ${cellText(undefined, x.control)}`,
-        );
-      }
+    // The form's rules, run live with the server's facts: their problems show on the cells.
+    for (const e of checkSubmission(def, deferred, task.facts)) {
+      if (e.code?.startsWith('rule.') && e.path) put(e.path, 'rule', e.message);
     }
     // Same marks as before → same object, so the form's props do not change on every keystroke.
     const sig = JSON.stringify([...m].map(([k, v]) => [k, [...v]]));
     if (sig === marksRef.current.sig) return marksRef.current.marks;
     marksRef.current = { sig, marks: m };
     return m;
-  }, [deferred, compareRound, controlRound, lang]);
+  }, [deferred, compareRound, lang]);
 
   const formContext = useMemo<LinesContext>(
     () => ({ lang, marks, focusLine, layouts, pageSize: 10 }),
@@ -237,10 +276,7 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
     () => errorsToTree(serverErrors.length ? serverErrors : clientErrors),
     [serverErrors, clientErrors],
   );
-  const validator = useMemo(
-    () => sharedValidator(def, { year: task.year, control: controlRound?.data }),
-    [def, task.year, controlRound],
-  );
+  const validator = useMemo(() => sharedValidator(def, task.facts), [def, task.facts]);
 
   // Autosave: a local copy at once (survives a sign-in redirect), the server draft after a pause.
   // biome-ignore lint/correctness/useExhaustiveDependencies: saves when the data snapshot changes, reading the latest from the ref
@@ -314,14 +350,16 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
     setNotice(null);
     try {
       const current = dataRef.current;
-      const conflict = outcomeConflict(outcome, current, review);
-      if (conflict) {
-        setNotice({ type: 'warning', text: t(`task.${conflict}` as MessageKey) });
+      // Same checks and messages as the server (forms/roles, forms/validate), shown on the fields.
+      setServerErrors([]);
+      const conflict = decisionProblems(def, outcome, current);
+      if (conflict.length) {
+        setClientErrors(conflict);
+        const key = conflict[0].code === 'decision.approveWithReturns' ? 'task.approveWithReturns' : 'task.returnWithoutLines';
+        setNotice({ type: 'warning', text: t(key) });
         return;
       }
-      // Same checks and messages as the server (forms/validate), shown on the fields.
-      setServerErrors([]);
-      const errs = checkSubmission(def, current, { year: task.year, control: controlRound?.data });
+      const errs = checkSubmission(def, current, task.facts);
       if (errs.length) {
         setClientErrors(errs);
         setNotice({ type: 'error', text: t('task.fixErrors', { n: errs.length }) });
@@ -331,11 +369,8 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
       }
       setClientErrors([]);
       const body: Record<string, unknown> = { outcome, data: current };
-      const c = hasCommentField
-        ? ((current as Record<string, unknown>)?.overallComment ??
-          (current as Record<string, unknown>)?.comment)
-        : comment.trim();
-      if (typeof c === 'string' && c.trim()) body.comment = c.trim();
+      const c = hasCommentField ? commentOf(def, current) : comment.trim();
+      if (c) body.comment = c;
       const key = keys.current.keyFor(body);
       await request(api, `/tasks/${encodeURIComponent(task.id)}/complete`, {
         method: 'POST',
@@ -427,7 +462,7 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
             )}
             <Descriptions.Item label={t('inbox.step')}>
               <Tag color="blue">
-                {localized(task.stepName, lang) || localized(stepTitle(task.step), lang) || task.step}
+                {localized(task.title, lang) || task.step}
               </Tag>
             </Descriptions.Item>
             <Descriptions.Item label={t('inbox.due')}>
@@ -467,18 +502,18 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
             <ul className="comment-list">
               {returns.map((n) => (
                 <li key={`${n.step}:${n.at}:${n.org}`}>
-                  <Typography.Text strong>{localized(stepTitle(n.step), lang) || n.step}</Typography.Text>{' '}
+                  <Typography.Text strong>{n.stepTitle || n.step}</Typography.Text>{' '}
                   <Typography.Text type="secondary">
                     {[isKnownOrg(n.org) ? orgName(n.org, lang) : '', n.by?.name, formatDateTime(n.at)]
                       .filter(Boolean)
                       .join(' · ')}
                   </Typography.Text>
                   {n.comment && <div>{n.comment}</div>}
-                  {(n.lines ?? []).length > 0 && (
+                  {n.lines.length > 0 && (
                     <ul>
-                      {(n.lines ?? []).map((l) => (
-                        <li key={l.projectCode}>
-                          {lineName(fullLines.lines, l.projectCode)}：{l.comment}
+                      {n.lines.map((l) => (
+                        <li key={l.key}>
+                          {l.label && l.label !== l.key ? `${l.label}（${l.key}）` : l.key}：{l.comment}
                         </li>
                       ))}
                     </ul>
@@ -494,6 +529,7 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
         <ComparePanel
           rounds={rounds}
           initial={compareRound && !review ? rounds.indexOf(compareRound) : 0}
+          lineKey={lineKey}
           current={fullLines.lines}
           cols={cols}
           lang={lang}
@@ -573,7 +609,7 @@ function TaskView({ county, task }: { county: string; task: TaskDetail }) {
               <Button
                 disabled={submitting !== null}
                 onClick={() => {
-                  const next = approveUndecided(dataRef.current);
+                  const next = approveUndecided(def, dataRef.current);
                   changedOnce.current = true;
                   dataRef.current = next;
                   setData(next);

@@ -8,9 +8,9 @@ import {
   evenSchedule,
   leadDeptsOf,
   prefill,
-  returnNotes,
-  type Submission,
-} from '../../../functions/core/prefill';
+} from '../../../functions/kits/allocation/prefill';
+import { allocationKit } from '../../../functions/kits/allocation/kit';
+import { returnNotes, type Submission } from '../../../functions/runtime/submissions';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../fixtures/api', name), 'utf8'));
@@ -79,7 +79,7 @@ describe('prefill', () => {
       targetQuantity: 45,
       control: { central: 70, provincial: 30, city: 25, county: 15 },
     });
-    expect(validateSubmission('alloc-control', 1, data, { year: 2027, projects: PROJECTS })).toEqual({
+    expect(validateSubmission('alloc-control', 1, data, { facts: { year: 2027, projects: PROJECTS } })).toEqual({
       ok: true,
     });
   });
@@ -90,7 +90,7 @@ describe('prefill', () => {
     expect(data.lines[1].matching).toEqual({ city: 25, county: 15.55 });
     for (const l of data.lines) l.responsibleUnit = '实施单位';
     expect(
-      validateSubmission('alloc-plan', 1, data, { year: 2027, projects: PROJECTS, control: SUBS[3].data }),
+      validateSubmission('alloc-plan', 1, data, { facts: { year: 2027, projects: PROJECTS, control: SUBS[3].data } }),
     ).toEqual({ ok: true });
   });
 
@@ -108,7 +108,7 @@ describe('prefill', () => {
   });
 });
 
-describe('facts read from submissions', () => {
+describe('the allocation kit reads its submissions', () => {
   test('the lead departments with lines route the parallel reviews', () => {
     expect(leadDeptsOf(SUBS[0].data, PROJECTS)).toEqual(['dept_jt', 'dept_yb']);
     // Lines without a lead department take the catalogue's.
@@ -119,11 +119,12 @@ describe('facts read from submissions', () => {
     expect(returnNotes('proposal', upTo('s2'))).toEqual([
       {
         step: 'deptReview',
+        stepTitle: undefined,
         org: 'dept_jt',
         by: SUBS[1].by,
         at: SUBS[1].at,
         comment: '请核减',
-        lines: [{ projectCode: 'MS19', comment: '里程偏大' }],
+        lines: [{ key: 'MS19', label: '“四好农村路”建设', comment: '里程偏大' }],
       },
     ]);
     expect(returnNotes('proposal', upTo('s3'))).toEqual([]);
@@ -211,5 +212,29 @@ describe('facts read from submissions', () => {
     };
     expect(approvedLines([...SUBS, plan, approve, returned]).map((l) => l.projectCode)).toEqual(['MS01']);
     expect(approvedLines(SUBS)).toEqual([]);
+  });
+});
+
+describe('the allocation kit chooses what a task compares with', () => {
+  const sub = (id: string, step: string, formId: string, at: string): Submission => ({
+    ...SUBS[0],
+    id,
+    step,
+    formId,
+    at,
+  });
+  const proposal = sub('p', 'proposal', 'alloc-proposal', '2027-01-07T00:00:00Z');
+  const control = sub('c', 'control', 'alloc-control', '2027-01-09T00:00:00Z');
+  const args = (formId: string, submissions: Submission[]) =>
+    ({ task: { formId }, submissions }) as unknown as Parameters<NonNullable<typeof allocationKit.compareWith>>[0];
+
+  test('a first 二上 compares with 一上, not the control figures', () => {
+    expect(allocationKit.compareWith!(args('alloc-plan', [proposal, control]))).toBe('p');
+  });
+
+  test('a resubmitted plan compares with its own last round', () => {
+    const plan1 = sub('pl', 'plan', 'alloc-plan', '2027-01-10T00:00:00Z');
+    expect(allocationKit.compareWith!(args('alloc-plan', [proposal, control, plan1]))).toBe('pl');
+    expect(allocationKit.compareWith!(args('alloc-plan', [control]))).toBeUndefined();
   });
 });
