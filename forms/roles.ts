@@ -21,7 +21,10 @@ export function hasLineDecisions(def: Pick<FormDefinition, 'roles'> | undefined)
 }
 
 /** The lines of `data` at the form's `lines` role (objects only), or none. */
-export function linesAt(def: Pick<FormDefinition, 'roles'> | undefined, data: unknown): Record<string, unknown>[] {
+export function linesAt(
+  def: Pick<FormDefinition, 'roles'> | undefined,
+  data: unknown,
+): Record<string, unknown>[] {
   const ptr = rolesOf(def).lines;
   if (!ptr) return [];
   const v = getAt(data, ptr);
@@ -48,7 +51,8 @@ export function roleLines(def: Pick<FormDefinition, 'roles'> | undefined, data: 
     return {
       index,
       key: typeof key === 'string' || typeof key === 'number' ? String(key) : `#${index}`,
-      label: typeof label === 'string' && label ? label : typeof key === 'string' ? key : `第 ${index + 1} 行`,
+      label:
+        typeof label === 'string' && label ? label : typeof key === 'string' ? key : `第 ${index + 1} 行`,
       decision: typeof decision === 'string' ? decision : undefined,
       comment: typeof comment === 'string' && comment.trim() ? comment.trim() : undefined,
     };

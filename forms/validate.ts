@@ -127,7 +127,22 @@ export function validateSubmission(
     return { ok: false, errors: toFieldErrors(def.schema, validate.errors).slice(0, MAX_ERRORS) };
   }
 
-  const ruleCtx: RuleContext = { facts: context.facts ?? {}, settings, schema: def.schema };
+  const errors = ruleErrors(def, data, context.facts ?? {}, settings);
+  return errors.length === 0 ? { ok: true } : { ok: false, errors: errors.slice(0, MAX_ERRORS) };
+}
+
+/**
+ * The problems the form's named domain rules find in `data` (which should already satisfy the
+ * schema). The browser runs this after its own schema check, so both sides run the same rules with
+ * the same facts; validateSubmission runs it after the schema on the server.
+ */
+export function ruleErrors(
+  def: FormDefinition,
+  data: unknown,
+  facts: Readonly<Record<string, unknown>>,
+  settings: FormSettings = resolveSettings(),
+): FieldError[] {
+  const ruleCtx: RuleContext = { facts, settings, schema: def.schema };
   const errors: FieldError[] = [];
   for (const name of def.rules) {
     const rule = getRule(name);
@@ -135,7 +150,9 @@ export function validateSubmission(
       errors.push({ path: '', message: `表单规则 ${name} 不存在`, code: 'form.unknownRule' });
       continue;
     }
-    const missing = rule.needs.filter((n) => ruleCtx.facts[n.fact] === undefined || ruleCtx.facts[n.fact] === null);
+    const missing = rule.needs.filter(
+      (n) => ruleCtx.facts[n.fact] === undefined || ruleCtx.facts[n.fact] === null,
+    );
     if (missing.length > 0) {
       errors.push({
         path: '',
@@ -147,7 +164,7 @@ export function validateSubmission(
     errors.push(...rule.check(data, ruleCtx));
     if (errors.length >= MAX_ERRORS) break;
   }
-  return errors.length === 0 ? { ok: true } : { ok: false, errors: errors.slice(0, MAX_ERRORS) };
+  return errors.slice(0, MAX_ERRORS);
 }
 
 /**

@@ -108,7 +108,8 @@ export const RUNTIME_FUNCTIONS: readonly FunctionSpec[] = [
     entry: 'functions/http/list-instances.ts',
     handler: 'handler',
     stacks: ['city'],
-    description: 'GET /workflows/{id}/instances?year=: each stack’s instances with their open steps (read model)',
+    description:
+      'GET /workflows/{id}/instances?year=: each stack’s instances with their open steps (read model)',
     access: ['table:read'],
   },
   {
@@ -182,7 +183,8 @@ export const RUNTIME_FUNCTIONS: readonly FunctionSpec[] = [
     entry: 'functions/events/lifecycle.ts',
     handler: 'handler',
     stacks: ['county', 'city'],
-    description: 'Step Functions execution status changes -> instance status; open tasks of ended executions cancelled',
+    description:
+      'Step Functions execution status changes -> instance status; open tasks of ended executions cancelled',
     access: ['table:readWrite', 'events:publish'],
   },
   {
@@ -199,7 +201,8 @@ export const RUNTIME_FUNCTIONS: readonly FunctionSpec[] = [
     entry: 'functions/events/inbox-projector.ts',
     handler: 'handler',
     stacks: ['city'],
-    description: "Stacks' task, instance and notification events -> city inbox, instance overview, notifications",
+    description:
+      "Stacks' task, instance and notification events -> city inbox, instance overview, notifications",
     access: ['table:readWrite'],
   },
   {

@@ -32,7 +32,10 @@ export const RUNTIME_ROUTES: readonly RouteSpec[] = [
 ];
 
 /** Every route: the runtime's, then each kit's. */
-export const ROUTES: readonly RouteSpec[] = [...RUNTIME_ROUTES, ...KIT_MANIFESTS.flatMap((k) => k.routes ?? [])];
+export const ROUTES: readonly RouteSpec[] = [
+  ...RUNTIME_ROUTES,
+  ...KIT_MANIFESTS.flatMap((k) => k.routes ?? []),
+];
 
 /** `GET /tasks/{id}`: the routeKey API Gateway puts in the event. */
 export function routeKey(r: Pick<RouteSpec, 'method' | 'path'>): string {

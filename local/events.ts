@@ -174,7 +174,12 @@ export class LocalEventBus {
   ): boolean {
     if (origin === 'stepFunctions') {
       const arn = (event.detail as { stateMachineArn?: unknown } | null)?.stateMachineArn;
-      return bus === 'default' && event.source === STATES_SOURCE && typeof arn === 'string' && this.#o.stackOfStateMachine?.(arn) === stack;
+      return (
+        bus === 'default' &&
+        event.source === STATES_SOURCE &&
+        typeof arn === 'string' &&
+        this.#o.stackOfStateMachine?.(arn) === stack
+      );
     }
     if (bus !== 'city') return false;
     if (origin === 'city') return event.source === CITY_SOURCE;
@@ -277,7 +282,10 @@ export class LocalEventBus {
       };
     }
     if (e.Source.startsWith('aws.')) {
-      return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source ${e.Source}.` };
+      return {
+        ErrorCode: 'NotAuthorizedForSourceException',
+        ErrorMessage: `Not authorized for the source ${e.Source}.`,
+      };
     }
     let detail: unknown;
     try {

@@ -49,7 +49,8 @@ export async function loadExtraKits(modules: readonly string[]): Promise<LoadedE
     workflows,
     forms,
     checks: {
-      formExists: (id, version) => hasForm(id, version) || forms.some((f) => f.id === id && f.version === version),
+      formExists: (id, version) =>
+        hasForm(id, version) || forms.some((f) => f.id === id && f.version === version),
       functionExists: (id) => FUNCTIONS.some((f) => f.id === id),
       kit: (id) => kitManifest(id) ?? byId.get(id),
     },

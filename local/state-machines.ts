@@ -11,10 +11,10 @@ import {
   type SFNClient,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
-import type { WorkflowChecks } from '../workflows/validate';
 import { compileWorkflow } from '../workflows/compiler';
 import { latestWorkflows } from '../workflows/index';
 import type { WorkflowDefinition } from '../workflows/model';
+import type { WorkflowChecks } from '../workflows/validate';
 import { LOCAL_AWS, names } from './config';
 
 /** A definition refers to a substitution the twin cannot fill (an unknown function id). */

@@ -31,6 +31,7 @@ import {
 } from './config';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from './dynamodb';
 import { LocalEventBus } from './events';
+import { loadExtraKits } from './extra-kits';
 import { Gateway, type GatewayRoute, type HealthReport } from './gateway';
 import { LocalIdentity } from './identity';
 import { LocalLambda } from './lambda/invoker';
@@ -38,7 +39,6 @@ import { concretePort } from './ports';
 import { isRunning } from './proc';
 import { LocalScheduler } from './scheduler';
 import { type SfnServer, startSfnServer } from './sfn/server';
-import { loadExtraKits } from './extra-kits';
 import { deployStateMachines, loadWorkflows, stateMachineArns } from './state-machines';
 
 /** A registry entry whose target may be a fixture function (any id, not only the registry's). */
@@ -265,7 +265,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       ...countyCodes.map((c) => [c, stateMachineArns(c, idsOf('county'))]),
     ]);
     const stackOfMachine = new Map(
-      Object.entries(arnsByCounty).flatMap(([stack, arns]) => Object.values(arns).map((a) => [a, stack] as const)),
+      Object.entries(arnsByCounty).flatMap(([stack, arns]) =>
+        Object.values(arns).map((a) => [a, stack] as const),
+      ),
     );
 
     const functionEnv = (stack: string): Record<string, string> => {
@@ -306,7 +308,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       env: functionEnv,
       clock,
       log,
-      replace: extra.bundle ? { 'functions/kits/extra.ts': extra.bundle(path.join(dataDir, 'build')) } : undefined,
+      replace: extra.bundle
+        ? { 'functions/kits/extra.ts': extra.bundle(path.join(dataDir, 'build')) }
+        : undefined,
     });
     cleanups.push(() => lambda.close());
     await lambda.ready();

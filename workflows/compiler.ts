@@ -244,7 +244,8 @@ function humanPayload(def: WorkflowDefinition, step: HumanStep, inFanOut: boolea
     };
   }
   payload.allowedOutcomes = allowedOutcomes(step);
-  if (step.type === 'review' && step.outcomes.return?.length) payload.returnTargets = [...step.outcomes.return];
+  if (step.type === 'review' && step.outcomes.return?.length)
+    payload.returnTargets = [...step.outcomes.return];
   if (step.type === 'notice') payload.notice = { zh: step.text.zh, en: step.text.en };
   return payload as State;
 }
@@ -347,7 +348,13 @@ function waitStep(step: WaitStep, nextState: string): Record<string, State> {
     Retry: lambdaRetry(),
     Catch: [
       ...(event.timeoutDays !== undefined
-        ? [{ ErrorEquals: ['States.Timeout'], ResultPath: `$.steps.${step.id}`, Next: event.onTimeout ?? nextState }]
+        ? [
+            {
+              ErrorEquals: ['States.Timeout'],
+              ResultPath: `$.steps.${step.id}`,
+              Next: event.onTimeout ?? nextState,
+            },
+          ]
         : []),
       ...catchAll(STEP_FAILED),
     ],
@@ -417,7 +424,9 @@ function fanOut(
   index: number,
 ): Record<string, State> {
   const review = step.type === 'review';
-  const t = review ? reviewTargets(def, index) : { approve: next(def, index), reject: undefined, returns: [], returnsEarliestFirst: [] };
+  const t = review
+    ? reviewTargets(def, index)
+    : { approve: next(def, index), reject: undefined, returns: [], returnsEarliestFirst: [] };
   const anyReturn = review && (step.each.policy ?? 'anyReturn') === 'anyReturn';
   const id = step.id;
   const at = `$.steps.${id}`;
@@ -535,7 +544,8 @@ function fanOut(
     returnFlags[`${target}.$`] = `States.ArrayContains(${at}.returnTos, '${target}')`;
   }
   const decideChoices: Json[] = [];
-  if (t.reject) decideChoices.push({ Variable: `${at}.tally.anyReject`, BooleanEquals: true, Next: t.reject });
+  if (t.reject)
+    decideChoices.push({ Variable: `${at}.tally.anyReject`, BooleanEquals: true, Next: t.reject });
   for (const target of t.returnsEarliestFirst) {
     decideChoices.push({ Variable: `${at}.tally.returnTo.${target}`, BooleanEquals: true, Next: target });
   }

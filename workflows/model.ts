@@ -15,6 +15,7 @@ import type {
   WorkflowDefinition,
 } from './workflow.types.gen';
 
+export type { Outcome } from '../contracts/steps';
 export type {
   Due,
   EndStep,
@@ -39,7 +40,6 @@ export type {
   Who,
   WorkflowDefinition,
 } from './workflow.types.gen';
-export type { Outcome } from '../contracts/steps';
 
 /** A step a person works on: it opens a task (with a form, or a notice to acknowledge). */
 export type HumanStep = TaskStep | ReviewStep | NoticeStep;

@@ -18,7 +18,9 @@ export const catalogueLines: FormRule = {
   needs: [{ fact: 'projects', label: '本年度项目清单' }],
   check(data, ctx) {
     const errors: FieldError[] = [];
-    const byCode = new Map(((ctx.facts.projects as readonly CatalogueProject[] | undefined) ?? []).map((p) => [p.code, p]));
+    const byCode = new Map(
+      ((ctx.facts.projects as readonly CatalogueProject[] | undefined) ?? []).map((p) => [p.code, p]),
+    );
     linesOf(data).forEach((line, i) => {
       const code = str(line.projectCode);
       const project = byCode.get(code);

@@ -27,7 +27,7 @@ export interface AuditEntry {
   at: string;
   action: string;
   by: Actor;
-  /** The allocation year and step/submission the change belongs to, when it has one. */
+  /** The year, and the workflow step/submission the change belongs to, when it has one. */
   round?: { year: number; step?: string; submissionId?: string; attempt?: number };
   summary: string;
   details?: Record<string, unknown>;

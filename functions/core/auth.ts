@@ -98,7 +98,7 @@ export function isAssignee(p: Principal, task: TaskFacts): boolean {
 
 /**
  * May read the task: its assignee, the city office and admins (oversight), and the county office
- * of the task's county (it follows its own allocation).
+ * of the task's county (it follows its own county's work).
  */
 export function canReadTask(p: Principal, task: TaskFacts): boolean {
   if (isAssignee(p, task)) return true;

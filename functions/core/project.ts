@@ -1,12 +1,17 @@
 /**
  * Projects: one per county × catalogue project of a year, with a fund account per source (分账核算:
- * central / provincial / city / county). A kit creates them (the allocation when 二下 approves the
- * plan); every workflow of the project year reads and extends them. A project's history is its own
+ * central / provincial / city / county). A kit creates them (a system step of the workflow that
+ * approves them); every workflow of the project year reads and extends them. A project's history is its own
  * audit trail plus what each kit contributes.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { HistoryEntry } from '../../contracts/api';
-import { FUND_SOURCES, type FundAccounts, type FundSource, type ProjectSummary } from '../../contracts/domain';
+import {
+  FUND_SOURCES,
+  type FundAccounts,
+  type FundSource,
+  type ProjectSummary,
+} from '../../contracts/domain';
 import type { AuditEntry } from './audit';
 import { canSeeProject, type Principal } from './auth';
 import type { Ctx } from './context';
@@ -14,8 +19,8 @@ import { queryAll } from './db';
 import { NotFound } from './errors';
 import { AUDIT_PREFIX, keys, stripKeys } from './keys';
 
-export { FUND_SOURCES, type FundSource } from '../../contracts/domain';
 export type { HistoryEntry } from '../../contracts/api';
+export { FUND_SOURCES, type FundSource } from '../../contracts/domain';
 
 /** One source's account: what was planned, what arrived, what was paid out (万元). */
 export interface FundAccount {

@@ -17,9 +17,9 @@ const cfg = config({ table: true });
 const ctx = createContext(cfg, { db: dynamo(cfg) });
 
 type Event =
-  | BusEvent<TaskEvent> & { 'detail-type': 'TaskOpened' | 'TaskCompleted' | 'TaskCancelled' }
-  | BusEvent<InstanceEvent> & { 'detail-type': 'InstanceChanged' }
-  | BusEvent<NotificationRaised> & { 'detail-type': 'NotificationRaised' };
+  | (BusEvent<TaskEvent> & { 'detail-type': 'TaskOpened' | 'TaskCompleted' | 'TaskCancelled' })
+  | (BusEvent<InstanceEvent> & { 'detail-type': 'InstanceChanged' })
+  | (BusEvent<NotificationRaised> & { 'detail-type': 'NotificationRaised' });
 
 function trusted(event: Event, stack: string | undefined): boolean {
   const from = stackOfSource(event.source);

@@ -12,7 +12,8 @@ import type { BusEvent } from './bus-event';
 const rt = stepContext({ table: true, bus: true }, { db: true, events: true });
 
 export const handler = async (event: BusEvent<ExecutionStatusDetail>) => {
-  if (event['detail-type'] !== EXECUTION_STATUS_CHANGE) throw new Error(`Lifecycle: unexpected ${event['detail-type']}`);
+  if (event['detail-type'] !== EXECUTION_STATUS_CHANGE)
+    throw new Error(`Lifecycle: unexpected ${event['detail-type']}`);
   const res = await onExecutionStatus(rt, event.detail);
   if (!res.ignored) log.info('execution status', { executionArn: event.detail.executionArn, ...res });
   return res;

@@ -12,7 +12,8 @@ const cfg = config({ table: true });
 const ctx = createContext(cfg, { db: dynamo(cfg) });
 
 export const handler = async (event: BusEvent<ProjectEvent>): Promise<{ applied: boolean }> => {
-  if (event['detail-type'] !== 'ProjectCreated') throw new Error(`ProjectReadModel: unexpected ${event['detail-type']}`);
+  if (event['detail-type'] !== 'ProjectCreated')
+    throw new Error(`ProjectReadModel: unexpected ${event['detail-type']}`);
   if (countyOfSource(event.source) !== event.detail.project?.county) {
     log.warn('project of another county than its source; refused', { source: event.source });
     return { applied: false };

@@ -21,7 +21,8 @@ export const handler = httpHandler(
   async (req): Promise<{ status: number; body: StartAnswer }> => {
     const rt = runtime(req.ctx);
     const workflowId = pathParam(req, 'id', 40);
-    if (!/^[a-z][a-z0-9-]*$/.test(workflowId)) throw new ValidationFailed([{ path: '/id', message: '流程编号无效' }]);
+    if (!/^[a-z][a-z0-9-]*$/.test(workflowId))
+      throw new ValidationFailed([{ path: '/id', message: '流程编号无效' }]);
     const def = await rt.definitions.workflow(workflowId);
     if (!def) throw new NotFound('流程不存在');
     const roles = (def.triggers ?? []).flatMap((t) => t.manual?.roles ?? []);

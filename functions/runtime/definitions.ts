@@ -5,8 +5,8 @@
  */
 import { getForm, hasForm } from '../../forms/index';
 import type { FormDefinition } from '../../forms/types';
-import type { WorkflowDefinition } from '../../workflows/model';
 import { getWorkflow, latestWorkflows } from '../../workflows/index';
+import type { WorkflowDefinition } from '../../workflows/model';
 
 /** Definitions a kit module carries beside the product's. */
 export interface CarriedDefinitions {

@@ -26,7 +26,11 @@ const RESTARTABLE: ReadonlySet<InstanceStatus> = new Set(['failed', 'aborted', '
 const SUBJECT = /^[A-Za-z0-9_.:-]{1,60}$/;
 
 /** Reads the current instance of a workflow for a subject (strongly consistent). */
-export async function getInstance(rt: Runtime, workflowId: string, subject: string): Promise<Instance | undefined> {
+export async function getInstance(
+  rt: Runtime,
+  workflowId: string,
+  subject: string,
+): Promise<Instance | undefined> {
   const res = await rt.db.send(
     new GetCommand({ TableName: rt.table, Key: keys.instance(workflowId, subject), ConsistentRead: true }),
   );
@@ -49,7 +53,9 @@ export function instanceSummary(i: Instance): InstanceSummary {
 }
 
 /** The ref an execution carries. */
-export function refOf(i: Pick<Instance, 'workflowId' | 'subject' | 'attempt' | 'stack' | 'year'>): InstanceRef {
+export function refOf(
+  i: Pick<Instance, 'workflowId' | 'subject' | 'attempt' | 'stack' | 'year'>,
+): InstanceRef {
   return { workflowId: i.workflowId, subject: i.subject, attempt: i.attempt, stack: i.stack, year: i.year };
 }
 
@@ -109,8 +115,11 @@ export async function liveDefinition(rt: Runtime, workflowId: string): Promise<W
 export async function startInstance(rt: Runtime, req: StartRequestInput): Promise<StartResult> {
   const def = await liveDefinition(rt, req.workflowId);
   const kit = kitOf(rt, def.kit);
-  const subj = kit ? kit.subject(req.input, { code: rt.stack, name: req.stackName }) : defaultSubject(req.input);
-  if (!SUBJECT.test(subj.subject)) throw new Error(`kit ${def.kit} built an unusable subject ${subj.subject}`);
+  const subj = kit
+    ? kit.subject(req.input, { code: rt.stack, name: req.stackName })
+    : defaultSubject(req.input);
+  if (!SUBJECT.test(subj.subject))
+    throw new Error(`kit ${def.kit} built an unusable subject ${subj.subject}`);
   const arn = rt.cfg.stateMachineArns[def.id];
   if (!arn) throw new Error(`STATE_MACHINE_ARNS has no "${def.id}" entry`);
 
@@ -153,7 +162,10 @@ export async function startInstance(rt: Runtime, req: StartRequestInput): Promis
               },
               ConditionExpression: existing ? '#v = :v' : 'attribute_not_exists(pk)',
               ...(existing
-                ? { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': existing.version } }
+                ? {
+                    ExpressionAttributeNames: { '#v': 'version' },
+                    ExpressionAttributeValues: { ':v': existing.version },
+                  }
                 : {}),
             },
           },
@@ -210,7 +222,12 @@ export async function startInstance(rt: Runtime, req: StartRequestInput): Promis
 export function instanceChange(
   rt: Runtime,
   inst: Instance,
-  change: { status?: InstanceStatus; finishedAt?: string; reason?: string; facts?: Record<string, string | number | boolean> },
+  change: {
+    status?: InstanceStatus;
+    finishedAt?: string;
+    reason?: string;
+    facts?: Record<string, string | number | boolean>;
+  },
 ): { item: TransactItem; event: OutboxEvent<'InstanceChanged'>; next: Instance } {
   const next: Instance = {
     ...inst,
@@ -254,7 +271,10 @@ export function instanceChange(
 export async function publishSoon(rt: Runtime, events: OutboxEvent[]): Promise<void> {
   if (events.length === 0) return;
   try {
-    await publishOutbox({ db: rt.db, table: rt.table, events: rt.events, busName: rt.cfg.eventBusName }, events);
+    await publishOutbox(
+      { db: rt.db, table: rt.table, events: rt.events, busName: rt.cfg.eventBusName },
+      events,
+    );
   } catch (e) {
     log.warn('publish deferred to sweeper', { error: String(e) });
   }

@@ -82,7 +82,12 @@ export interface Kit {
   /** Trigger lists by name: which instances an event or a schedule starts. */
   triggers?: Record<
     string,
-    (a: { rt: Runtime; definition: WorkflowDefinition; event?: unknown; at: string }) => Promise<StartRequest[]>
+    (a: {
+      rt: Runtime;
+      definition: WorkflowDefinition;
+      event?: unknown;
+      at: string;
+    }) => Promise<StartRequest[]>
   >;
   /** Who may make this decision on these lines (authority beyond being the assignee). */
   checkDecision?(a: DecisionArgs): FieldError[];

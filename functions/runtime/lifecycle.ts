@@ -10,7 +10,7 @@ import type { EndMarker, ExecutionInput } from '../../contracts/steps';
 import { auditPut, SYSTEM_ACTOR } from '../core/audit';
 import { queryAll, transact } from '../core/db';
 import { Conflict } from '../core/errors';
-import { type OutboxEvent, newEvent, outboxPut } from '../core/events';
+import { newEvent, type OutboxEvent, outboxPut } from '../core/events';
 import { keys, stripKeys } from '../core/keys';
 import { log } from '../core/log';
 import type { Runtime } from './context';
@@ -122,7 +122,13 @@ async function cancelOpenTasks(
   for (const item of items) {
     const task = stripKeys(item) as unknown as Task;
     if (task.status !== 'open') continue;
-    const cancelled: Task = { ...task, status: 'cancelled', cancelledAt: at, cancelReason: reason, version: task.version + 1 };
+    const cancelled: Task = {
+      ...task,
+      status: 'cancelled',
+      cancelledAt: at,
+      cancelReason: reason,
+      version: task.version + 1,
+    };
     const event = newEvent(rt.source, 'TaskCancelled', { task: summaryOf(cancelled) });
     const now = rt.now();
     try {
@@ -133,7 +139,8 @@ async function cancelOpenTasks(
             Update: {
               TableName: rt.table,
               Key: keys.task(task.id),
-              UpdateExpression: 'SET #s = :c, #v = :nv, cancelledAt = :at, cancelReason = :why REMOVE #timer, gsi2pk, gsi2sk',
+              UpdateExpression:
+                'SET #s = :c, #v = :nv, cancelledAt = :at, cancelReason = :why REMOVE #timer, gsi2pk, gsi2sk',
               ConditionExpression: '#s = :open',
               ExpressionAttributeNames: { '#s': 'status', '#v': 'version', '#timer': 'timer' },
               ExpressionAttributeValues: {

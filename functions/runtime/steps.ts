@@ -4,7 +4,14 @@
  * waiting for an event about its subject.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { AwaitEventPayload, FanOutItem, ListPayload, ListResult, WaitPayload, WaitResult } from '../../contracts/steps';
+import type {
+  AwaitEventPayload,
+  FanOutItem,
+  ListPayload,
+  ListResult,
+  WaitPayload,
+  WaitResult,
+} from '../../contracts/steps';
 import { stableHash } from '../core/ids';
 import { keys } from '../core/keys';
 import { kitOf, type Runtime } from './context';
@@ -36,7 +43,8 @@ export async function fanOutList(rt: Runtime, payload: ListPayload): Promise<Lis
 
 /** WaitUntil: the moment the wait's date rule resolves to (now, when the subject has no such date). */
 export async function waitUntil(rt: Runtime, payload: WaitPayload): Promise<WaitResult> {
-  if (payload?.kind !== 'wait' || !payload.instance) throw new Error('WaitUntil: payload is not a wait request');
+  if (payload?.kind !== 'wait' || !payload.instance)
+    throw new Error('WaitUntil: payload is not a wait request');
   const instance = await instanceOfRef(rt, payload.instance);
   const kit = kitOf(rt, instance.kit);
   const now = rt.now();

@@ -18,7 +18,10 @@ export async function sweep(
   const events = await pendingOutbox({ db: rt.db, table: rt.table }, olderThan);
   if (events.length) {
     try {
-      await publishOutbox({ db: rt.db, table: rt.table, events: rt.events, busName: rt.cfg.eventBusName }, events);
+      await publishOutbox(
+        { db: rt.db, table: rt.table, events: rt.events, busName: rt.cfg.eventBusName },
+        events,
+      );
     } catch (e) {
       failed += events.length;
       log.error('outbox publish failed', { error: String(e) });

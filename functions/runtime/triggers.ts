@@ -7,8 +7,8 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { InstanceEvent } from '../../contracts/events';
-import type { Trigger, WorkflowDefinition } from '../../workflows/model';
 import { occurrences } from '../../workflows/cron';
+import type { Trigger, WorkflowDefinition } from '../../workflows/model';
 import { isConditionFailed, queryAll } from '../core/db';
 import { keys, PK, SK, stripKeys } from '../core/keys';
 import { log } from '../core/log';
@@ -44,14 +44,19 @@ export async function resumeWaiters(rt: Runtime, e: SubjectEvent): Promise<numbe
     const w = stripKeys(item) as unknown as Waiter;
     try {
       await rt.sfn.send(
-        new SendTaskSuccessCommand({ taskToken: w.token, output: JSON.stringify({ event: e['detail-type'], detail: e.detail }) }),
+        new SendTaskSuccessCommand({
+          taskToken: w.token,
+          output: JSON.stringify({ event: e['detail-type'], detail: e.detail }),
+        }),
       );
       resumed += 1;
     } catch (err) {
       const name = (err as { name?: string }).name ?? '';
       if (!['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'].includes(name)) throw err;
     }
-    await rt.db.send(new DeleteCommand({ TableName: rt.table, Key: { [PK]: item[PK] as string, [SK]: item[SK] as string } }));
+    await rt.db.send(
+      new DeleteCommand({ TableName: rt.table, Key: { [PK]: item[PK] as string, [SK]: item[SK] as string } }),
+    );
   }
   return resumed;
 }

@@ -68,7 +68,14 @@ export async function projectTask(ctx: Ctx, t: TaskSummary, eventId: string): Pr
           ? {
               Put: {
                 TableName: ctx.table,
-                Item: { ...openRow, kind: 'openTask', stack: t.county, taskId: t.id, step: t.step, since: t.openedAt },
+                Item: {
+                  ...openRow,
+                  kind: 'openTask',
+                  stack: t.county,
+                  taskId: t.id,
+                  step: t.step,
+                  since: t.openedAt,
+                },
               },
             }
           : { Delete: { TableName: ctx.table, Key: openRow } },
@@ -98,7 +105,11 @@ export async function projectInstance(ctx: Ctx, i: InstanceSummary, eventId: str
 }
 
 /** Applies a NotificationRaised: the recipient's unread notification (once per id). */
-export async function projectNotification(ctx: Ctx, n: NotificationSummary, eventId: string): Promise<boolean> {
+export async function projectNotification(
+  ctx: Ctx,
+  n: NotificationSummary,
+  eventId: string,
+): Promise<boolean> {
   try {
     await ctx.db.send(
       new PutCommand({
@@ -154,7 +165,8 @@ async function pagedAcross(
     const kpk = c.k[idx.partitionKey];
     const ksk = c.k[idx.sortKey];
     return (
-      kpk === part.pk && (part.prefix === undefined || (typeof ksk === 'string' && ksk.startsWith(part.prefix)))
+      kpk === part.pk &&
+      (part.prefix === undefined || (typeof ksk === 'string' && ksk.startsWith(part.prefix)))
     );
   });
   const items: Record<string, unknown>[] = [];
@@ -239,13 +251,18 @@ export async function listNotifications(
 }
 
 /** POST /notifications/{id}/read: only the recipient marks it read; reading twice changes nothing. */
-export async function markNotificationRead(ctx: Ctx, p: Principal, id: string): Promise<{ id: string; read: true }> {
+export async function markNotificationRead(
+  ctx: Ctx,
+  p: Principal,
+  id: string,
+): Promise<{ id: string; read: true }> {
   if (!/^[0-9a-f]{24}-(reminder|escalation|notice)$/.test(id)) throw new NotFound('通知不存在');
   const res = await ctx.db.send(
     new GetCommand({ TableName: ctx.table, Key: keys.notification(id), ConsistentRead: true }),
   );
   const n = res.Item ? notificationOf(stripKeys(res.Item)) : undefined;
-  if (!n || !p.roles.includes(n.recipient.role) || p.org !== n.recipient.org) throw new NotFound('通知不存在');
+  if (!n || !p.roles.includes(n.recipient.role) || p.org !== n.recipient.org)
+    throw new NotFound('通知不存在');
   if (n.read) return { id, read: true };
   const moved = keys.notificationByRecipient(n.recipient.role, n.recipient.org, 'read', n.at, n.id);
   await ctx.db.send(

@@ -87,7 +87,9 @@ export class EventSubscriptions extends Construct {
     for (const spec of props.rules.filter((r) => r.stack === props.kind)) {
       const fromStates = spec.from.includes('stepFunctions');
       if (fromStates && spec.from.length > 1) {
-        throw new EventWiringError(`event rule ${spec.id}: Step Functions' events come on another bus; give them a rule of their own`);
+        throw new EventWiringError(
+          `event rule ${spec.id}: Step Functions' events come on another bus; give them a rule of their own`,
+        );
       }
       // A stack without state machines has no Step Functions events to take.
       if (fromStates && props.stateMachineArns.length === 0) continue;

@@ -45,7 +45,10 @@ export class Bundler {
     this.#root = opts.root;
     this.#buildDir = opts.buildDir;
     this.#replace = Object.fromEntries(
-      Object.entries(opts.replace ?? {}).map(([from, to]) => [path.resolve(opts.root, from), path.resolve(to)]),
+      Object.entries(opts.replace ?? {}).map(([from, to]) => [
+        path.resolve(opts.root, from),
+        path.resolve(to),
+      ]),
     );
   }
 

@@ -269,7 +269,7 @@ async function allocationFlow(page: Page): Promise<void> {
     await page.locator('button[data-outcome="submit"]').click();
     const refusal = page.locator('.ant-form-item-explain-error', { hasText: '超过一下控制数' });
     await refusal.first().waitFor({ state: 'visible', timeout: 15_000 });
-    await page.locator('.cell-excess').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.cell-rule').first().waitFor({ state: 'visible', timeout: 15_000 });
     await screenshot(page, 'plan-refused');
     await page.fill('#root_lines_0_funds_city', '50');
     await expect.poll(() => refusal.count(), { timeout: 15_000 }).toBe(0);

@@ -16,14 +16,7 @@ import { orgNames } from '../../core/web-config';
 import { getInstance } from '../../runtime/instances';
 import type { Instance, Kit, TaskArgs } from '../../runtime/kit';
 import { listSubmissions, type Submission } from '../../runtime/submissions';
-import {
-  ALLOCATION_FORMS,
-  comparisonRounds,
-  leadDeptsOf,
-  linesOf,
-  latestOf,
-  prefill,
-} from './prefill';
+import { ALLOCATION_FORMS, comparisonRounds, latestOf, leadDeptsOf, linesOf, prefill } from './prefill';
 import { catalogueOf } from './projects';
 
 export const ALLOCATION = 'allocation';
@@ -57,7 +50,10 @@ function authorityProblems(a: Parameters<NonNullable<Kit['checkDecision']>>[0]):
     const project = byCode.get(l.key);
     const at = `/lines/${l.index}`;
     if (!project) {
-      errors.push({ path: `${at}/projectCode`, message: `第 ${l.index + 1} 行「${l.label}」不在本年度项目清单中，不能审核` });
+      errors.push({
+        path: `${at}/projectCode`,
+        message: `第 ${l.index + 1} 行「${l.label}」不在本年度项目清单中，不能审核`,
+      });
     } else if (dept && project.leadDept !== dept) {
       errors.push({
         path: `${at}/decision`,
@@ -153,7 +149,8 @@ export const allocationKit: Kit = {
     // figures: different fields), so the county sees what it proposed beside what it plans.
     const rounds = a.task.formId ? comparisonRounds(a.task.formId, a.submissions) : [];
     const own = rounds.find((s) => s.formId === a.task.formId);
-    return (own ?? rounds.find((s) => s.formId !== ALLOCATION_FORMS.control && linesOf(s.data).length > 0))?.id;
+    return (own ?? rounds.find((s) => s.formId !== ALLOCATION_FORMS.control && linesOf(s.data).length > 0))
+      ?.id;
   },
 
   lists: {

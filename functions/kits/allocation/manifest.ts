@@ -14,7 +14,8 @@ export const ALLOCATION_MANIFEST = {
       entry: 'functions/kits/allocation/steps/create-projects.ts',
       handler: 'handler',
       stacks: ['county'],
-      description: 'Allocation system step: turns the approved 二下 lines into the county projects of the year',
+      description:
+        'Allocation system step: turns the approved 二下 lines into the county projects of the year',
       access: ['table:readWrite', 'events:publish'],
     },
     {

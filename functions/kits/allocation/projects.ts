@@ -83,7 +83,12 @@ export async function createProjects(
           {
             Put: {
               TableName: rt.table,
-              Item: { ...keys.project(project.id), ...keys.projectByYear(inst.year, project.code), kind: 'project', ...project },
+              Item: {
+                ...keys.project(project.id),
+                ...keys.projectByYear(inst.year, project.code),
+                kind: 'project',
+                ...project,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -116,7 +121,11 @@ export async function createProjects(
     if (current.facts?.projectCount === ids.length) break;
     const change = instanceChange(rt, current, { facts: { projectCount: ids.length } });
     try {
-      await transact(rt.db, [change.item, outboxPut(rt.table, change.event, rt.now().toISOString())], () => new Conflict('moved', 'InstanceMoved'));
+      await transact(
+        rt.db,
+        [change.item, outboxPut(rt.table, change.event, rt.now().toISOString())],
+        () => new Conflict('moved', 'InstanceMoved'),
+      );
       events.push(change.event);
       break;
     } catch (e) {

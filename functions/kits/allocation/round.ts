@@ -45,7 +45,6 @@ export function canOpenRound(p: Principal): boolean {
   return p.roles.includes('city_office');
 }
 
-
 /** POST /allocation-rounds: records the round (once per year) and asks the counties to start. */
 export async function openRound(
   ctx: Ctx,
@@ -109,7 +108,9 @@ export async function openRound(
     () => new Conflict(`${req.year}年度任务分解已开启`, 'RoundAlreadyOpen'),
   );
   try {
-    await publishOutbox({ db: ctx.db, table: ctx.table, events: ctx.events, busName: ctx.cfg.eventBusName }, [event]);
+    await publishOutbox({ db: ctx.db, table: ctx.table, events: ctx.events, busName: ctx.cfg.eventBusName }, [
+      event,
+    ]);
   } catch (e) {
     log.warn('publish deferred to sweeper', { error: String(e) });
   }
@@ -139,7 +140,13 @@ export async function getRound(ctx: Ctx, p: Principal, year: number): Promise<Ro
   }
   for (const c of round.counties ?? []) {
     if (!byCounty.has(c.code)) {
-      byCounty.set(c.code, { county: c.code, countyName: c.name, status: 'pending', openSteps: [], steps: [] });
+      byCounty.set(c.code, {
+        county: c.code,
+        countyName: c.name,
+        status: 'pending',
+        openSteps: [],
+        steps: [],
+      });
     }
   }
   const counties = [...byCounty.values()]

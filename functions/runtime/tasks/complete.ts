@@ -80,7 +80,10 @@ export async function completeTask(
   }
   if (!task.allowedOutcomes.includes(req.outcome)) {
     throw new ValidationFailed([
-      { path: '/outcome', message: `本环节只能选择：${task.allowedOutcomes.map((o) => OUTCOME_ZH[o] ?? o).join('、')}` },
+      {
+        path: '/outcome',
+        message: `本环节只能选择：${task.allowedOutcomes.map((o) => OUTCOME_ZH[o] ?? o).join('、')}`,
+      },
     ]);
   }
   let returnTo: string | undefined;
@@ -88,13 +91,16 @@ export async function completeTask(
     const targets = task.returnTargets ?? [];
     returnTo = req.returnTo ?? targets[0];
     if (req.returnTo !== undefined && !targets.includes(req.returnTo)) {
-      throw new ValidationFailed([{ path: '/returnTo', message: `只能退回到：${targets.join('、') || '（无）'}` }]);
+      throw new ValidationFailed([
+        { path: '/returnTo', message: `只能退回到：${targets.join('、') || '（无）'}` },
+      ]);
     }
   } else if (req.returnTo !== undefined) {
     throw new ValidationFailed([{ path: '/returnTo', message: '只有退回修改时才能指定退回环节' }]);
   }
 
-  const form = task.formId && task.formVersion ? await rt.definitions.form(task.formId, task.formVersion) : undefined;
+  const form =
+    task.formId && task.formVersion ? await rt.definitions.form(task.formId, task.formVersion) : undefined;
   if (task.formId && !form) throw new Error(`Form ${task.formId}@${task.formVersion} is not published`);
   const decisionErrors = decisionProblems(form, req.outcome, req.data);
   if (decisionErrors.length) throw new ValidationFailed(decisionErrors);
@@ -109,8 +115,12 @@ export async function completeTask(
   });
   if (authority?.length) throw new ValidationFailed(authority, '无权对这些项目作出决定');
   if (form) {
-    const res = validateSubmission(form.id, form.version, req.data, { facts: await factsOf(rt, args, kit), definition: form });
-    if (!res.ok) throw new ValidationFailed(res.errors.map((e) => ({ path: e.path, message: e.message, code: e.code })));
+    const res = validateSubmission(form.id, form.version, req.data, {
+      facts: await factsOf(rt, args, kit),
+      definition: form,
+    });
+    if (!res.ok)
+      throw new ValidationFailed(res.errors.map((e) => ({ path: e.path, message: e.message, code: e.code })));
   } else if (req.data && Object.keys(req.data as object).length > 0) {
     throw new ValidationFailed([{ path: '/data', message: '本环节没有表单，不需要填写数据' }]);
   }
@@ -217,7 +227,12 @@ export async function completeTask(
               at,
               action: 'task.completed',
               by,
-              round: { year: task.year, step: task.step, submissionId: submission.id, attempt: task.taskAttempt },
+              round: {
+                year: task.year,
+                step: task.step,
+                submissionId: submission.id,
+                attempt: task.taskAttempt,
+              },
               summary: `${task.title.zh}：${OUTCOME_ZH[req.outcome] ?? req.outcome}${returnTo ? `（退回至 ${returnTo}）` : ''}`,
               details: { outcome: req.outcome, comment, returnTo },
             },
@@ -228,7 +243,13 @@ export async function completeTask(
           {
             Put: {
               TableName: rt.table,
-              Item: { ...keys.outbox(completed.eventId), ...keys.outboxPending(at, completed.eventId), kind: 'outbox', at, event: completed },
+              Item: {
+                ...keys.outbox(completed.eventId),
+                ...keys.outboxPending(at, completed.eventId),
+                kind: 'outbox',
+                at,
+                event: completed,
+              },
             },
           },
         ],
@@ -254,7 +275,10 @@ export async function completeTask(
   // A crash right here is what the resume marker is for.
   rt.fault('after-complete-write');
   // Resume and publish side by side, then drop the bookkeeping rows of what went out in one batch.
-  const [resumed, published] = await Promise.allSettled([sendResume(rt, marker), putEvents(busOf(rt), [completed])]);
+  const [resumed, published] = await Promise.allSettled([
+    sendResume(rt, marker),
+    putEvents(busOf(rt), [completed]),
+  ]);
   if (resumed.status === 'fulfilled' && resumed.value === 'refused') {
     // The execution no longer waits on this task: unless its history holds this very decision, it is undone.
     if (!(await decisionApplied(rt, marker))) {
@@ -267,7 +291,8 @@ export async function completeTask(
     ...(published.status === 'fulfilled' ? [keys.outbox(completed.eventId)] : []),
   ];
   for (const r of [resumed, published]) {
-    if (r.status === 'rejected') log.warn('delivery deferred to recovery', { taskId: id, error: String(r.reason) });
+    if (r.status === 'rejected')
+      log.warn('delivery deferred to recovery', { taskId: id, error: String(r.reason) });
   }
   await deleteKeys(rt.db, rt.table, delivered).catch((e) => {
     log.warn('bookkeeping cleanup deferred', { taskId: id, error: String(e) });

@@ -211,7 +211,10 @@ export async function deliverResume(rt: Runtime, m: ResumeMarker): Promise<'sent
 }
 
 /** Delivers the marker of one task if it is pending (the "next request" recovery path). */
-export async function recoverTask(rt: Runtime, taskId: string): Promise<'sent' | 'already' | 'undone' | 'none'> {
+export async function recoverTask(
+  rt: Runtime,
+  taskId: string,
+): Promise<'sent' | 'already' | 'undone' | 'none'> {
   const m = await getResumeMarker(rt, taskId);
   if (!m) return 'none';
   return deliverResume(rt, m);

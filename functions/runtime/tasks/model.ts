@@ -111,6 +111,8 @@ export function summaryOf(t: Task): TaskSummary {
 /** Reads a task (strongly consistent); undefined for an id that cannot be one. */
 export async function getTask(ctx: Ctx, id: string): Promise<Task | undefined> {
   if (!/^[0-9a-f]{24}$/.test(id)) return undefined;
-  const res = await ctx.db.send(new GetCommand({ TableName: ctx.table, Key: keys.task(id), ConsistentRead: true }));
+  const res = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: keys.task(id), ConsistentRead: true }),
+  );
   return res.Item ? (stripKeys(res.Item) as unknown as Task) : undefined;
 }

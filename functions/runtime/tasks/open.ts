@@ -4,8 +4,9 @@
  * The task's due date, its first timer (a reminder, or the escalation) and, for a notice, the
  * generated text are fixed here.
  */
-import type { OpenTaskPayload, OpenTaskResult } from '../../../contracts/steps';
+
 import { isRole } from '../../../contracts/roles';
+import type { OpenTaskPayload, OpenTaskResult } from '../../../contracts/steps';
 import { auditPut, SYSTEM_ACTOR } from '../../core/audit';
 import { transact } from '../../core/db';
 import { Conflict } from '../../core/errors';
@@ -16,8 +17,8 @@ import { kitOf, type Runtime } from '../context';
 import { resolveDue } from '../due';
 import { instanceOfRef, publishSoon } from '../instances';
 import { listSubmissions } from '../submissions';
-import { fillNotice, noticeNotification } from './notice';
 import { getTask, instanceRefOf, resolveOrg, summaryOf, type Task } from './model';
+import { fillNotice, noticeNotification } from './notice';
 import { firstTimer, timerKeys } from './timers';
 
 export async function openTask(rt: Runtime, payload: OpenTaskPayload): Promise<OpenTaskResult> {
@@ -69,9 +70,14 @@ export async function openTask(rt: Runtime, payload: OpenTaskPayload): Promise<O
     taskAttempt: 1 + subs.filter((s) => s.step === payload.step && s.assignee.org === org).length,
   };
   task.timer = firstTimer(task, now);
-  if (payload.notice) task.notice = fillNotice(payload.notice, kit?.noticeFacts?.({ rt, instance: inst, task, submissions: subs }) ?? {});
+  if (payload.notice)
+    task.notice = fillNotice(
+      payload.notice,
+      kit?.noticeFacts?.({ rt, instance: inst, task, submissions: subs }) ?? {},
+    );
   const events: OutboxEvent[] = [newEvent(rt.source, 'TaskOpened', { task: summaryOf(task) })];
-  if (task.notice) events.push(newEvent(rt.source, 'NotificationRaised', { notification: noticeNotification(task) }));
+  if (task.notice)
+    events.push(newEvent(rt.source, 'NotificationRaised', { notification: noticeNotification(task) }));
   const ref = instanceRefOf(task);
   try {
     // No shared item in this transaction: the parallel tasks of a fan-out open without contending.

@@ -20,7 +20,10 @@ import { resolveOrg, type Task } from './model';
 type Timer = NonNullable<Task['timer']>;
 
 /** The first timer of a task opened at `now`: its reminder if still ahead, else its escalation. */
-export function firstTimer(task: Pick<Task, 'dueAt' | 'reminder' | 'escalation'>, now: Date): Timer | undefined {
+export function firstTimer(
+  task: Pick<Task, 'dueAt' | 'reminder' | 'escalation'>,
+  now: Date,
+): Timer | undefined {
   if (!task.dueAt) return undefined;
   if (task.reminder) {
     const at = reminderAt(task.dueAt, task.reminder.daysBefore);
@@ -45,7 +48,10 @@ export function timerNotification(task: Task, timer: Timer, at: string): Notific
   if (timer.kind === 'escalation' && task.escalation && isRole(task.escalation.to.role)) {
     recipient = {
       role: task.escalation.to.role,
-      org: resolveOrg(task.escalation.to.org, { county: task.county === 'city' ? undefined : task.county, item: task.item }),
+      org: resolveOrg(task.escalation.to.org, {
+        county: task.county === 'city' ? undefined : task.county,
+        item: task.item,
+      }),
     };
   }
   return {
@@ -89,7 +95,14 @@ export async function fireTimers(rt: Runtime, now: Date, limit = 50): Promise<{ 
     const notification = timerNotification(task, timer, at);
     const event = newEvent(rt.source, 'NotificationRaised', { notification });
     const set = next
-      ? { expr: 'SET #timer = :next, #gpk = :gpk, #gsk = :gsk', values: { ':next': next, ':gpk': keys.timersPk, ':gsk': keys.timer(next.at, task.id)[GSI2.sortKey] } }
+      ? {
+          expr: 'SET #timer = :next, #gpk = :gpk, #gsk = :gsk',
+          values: {
+            ':next': next,
+            ':gpk': keys.timersPk,
+            ':gsk': keys.timer(next.at, task.id)[GSI2.sortKey],
+          },
+        }
       : { expr: 'REMOVE #timer, #gpk, #gsk', values: {} };
     const taskUpdate = {
       Update: {
@@ -121,7 +134,8 @@ export async function fireTimers(rt: Runtime, now: Date, limit = 50): Promise<{ 
           taskUpdate,
           outboxPut(rt.table, event, at),
         ],
-        (idx) => new Conflict(idx === 0 ? 'raised before' : 'task moved', idx === 0 ? 'AlreadyRaised' : 'TaskMoved'),
+        (idx) =>
+          new Conflict(idx === 0 ? 'raised before' : 'task moved', idx === 0 ? 'AlreadyRaised' : 'TaskMoved'),
       );
       events.push(event);
       fired += 1;

@@ -92,8 +92,7 @@ export async function taskView(rt: Runtime, p: Principal, id: string): Promise<T
   const comparison = kit?.comparison
     ? kit.comparison(args)
     : before.filter((s) => s.formId === task.formId).reverse();
-  const compareWith =
-    kit?.compareWith?.(args) ?? latestAtStep(before, task.step)?.id ?? comparison[0]?.id;
+  const compareWith = kit?.compareWith?.(args) ?? latestAtStep(before, task.step)?.id ?? comparison[0]?.id;
   const draftVisible = isAssignee(p, task) && task.draft;
   return {
     ...summaryOf(task),

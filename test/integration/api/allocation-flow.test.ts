@@ -190,7 +190,9 @@ describe('every return path', () => {
         step: 'cityReview',
         org: 'city_office',
         comment: '请调整',
-        lines: expect.arrayContaining([expect.objectContaining({ key: 'MS19', comment: '资金来源结构不合理' })]),
+        lines: expect.arrayContaining([
+          expect.objectContaining({ key: 'MS19', comment: '资金来源结构不合理' }),
+        ]),
       }),
     ]);
     // The county starts from what it submitted, and sees that round for comparison.

@@ -50,7 +50,8 @@ function open(functions: Record<string, InProcessFunction>): LocalEventBus {
     counties: ['340102', '340103'],
     clock,
     invoke: createInProcessInvoker(functions),
-    stackOfStateMachine: (arn) => (arn.endsWith(':stateMachine:minsheng-340103-allocation') ? '340103' : undefined),
+    stackOfStateMachine: (arn) =>
+      arn.endsWith(':stateMachine:minsheng-340103-allocation') ? '340103' : undefined,
   });
   b.start();
   return b;

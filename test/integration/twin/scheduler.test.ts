@@ -10,8 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MovableClock } from '../../../local/clock';
 import { LocalEventBus } from '../../../local/events';
 import { cronFor, LocalScheduler, MAX_CATCH_UP } from '../../../local/scheduler';
-import { toCroner } from '../../../workflows/cron';
 import { createInProcessInvoker } from '../../../local/sfn/invoker';
+import { toCroner } from '../../../workflows/cron';
 
 const SH = 'Asia/Shanghai' as const;
 const next = (cron: string, from: string, n = 1) =>

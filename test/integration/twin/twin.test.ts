@@ -192,7 +192,9 @@ describe('state machine deployment', () => {
       deployStateMachines({
         sfn,
         counties: ['340102', '340103'],
-        workflows: { compiled: [{ id: 'fixture-wf', stack: 'county', asl: JSON.stringify(machine(comment)) }] },
+        workflows: {
+          compiled: [{ id: 'fixture-wf', stack: 'county', asl: JSON.stringify(machine(comment)) }],
+        },
         functionIds,
       });
     try {

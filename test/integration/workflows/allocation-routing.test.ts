@@ -77,9 +77,18 @@ describe('compiled allocation workflow on the engine', () => {
   it('treats a return without a named step as a return to the first allowed step', async () => {
     const run = await runWorkflow(
       allocation,
-      script({ cityApproval: (t) => (t.visit === 1 ? { outcome: 'return', comment: '配套资金不足' } : { outcome: 'approve' }) }),
+      script({
+        cityApproval: (t) =>
+          t.visit === 1 ? { outcome: 'return', comment: '配套资金不足' } : { outcome: 'approve' },
+      }),
     );
-    expect(run.steps.slice(8)).toEqual(['cityApproval', 'plan', 'deptApproval', 'deptApproval', 'cityApproval']);
+    expect(run.steps.slice(8)).toEqual([
+      'cityApproval',
+      'plan',
+      'deptApproval',
+      'deptApproval',
+      'cityApproval',
+    ]);
   });
 
   it('returns from the final approval all the way to 一上 when the reviewer names it', async () => {
@@ -87,7 +96,9 @@ describe('compiled allocation workflow on the engine', () => {
       allocation,
       script({
         cityApproval: (t) =>
-          t.visit === 1 ? { outcome: 'return', returnTo: 'proposal', comment: '重新申报' } : { outcome: 'approve' },
+          t.visit === 1
+            ? { outcome: 'return', returnTo: 'proposal', comment: '重新申报' }
+            : { outcome: 'approve' },
       }),
     );
     expect(run.steps[9]).toBe('proposal');
@@ -95,7 +106,10 @@ describe('compiled allocation workflow on the engine', () => {
   });
 
   it('ends as rejected when the city office rejects the proposal', async () => {
-    const run = await runWorkflow(allocation, script({ cityReview: () => ({ outcome: 'reject', comment: '不符合条件' }) }));
+    const run = await runWorkflow(
+      allocation,
+      script({ cityReview: () => ({ outcome: 'reject', comment: '不符合条件' }) }),
+    );
     expect(run.steps).toEqual(['proposal', 'deptReview', 'deptReview', 'cityReview']);
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output.end).toEqual({ result: 'rejected', step: 'rejected' });

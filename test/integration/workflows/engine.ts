@@ -25,7 +25,13 @@ import { applySubstitutions, compileWorkflow, functionIdOfSubstitution } from '.
 import type { WorkflowDefinition } from '../../../workflows/model';
 import type { WorkflowChecks } from '../../../workflows/validate';
 
-export const INSTANCE: InstanceRef = { workflowId: 'wf', subject: 'Y2027', attempt: 1, stack: '340102', year: 2027 };
+export const INSTANCE: InstanceRef = {
+  workflowId: 'wf',
+  subject: 'Y2027',
+  attempt: 1,
+  stack: '340102',
+  year: 2027,
+};
 
 /** A task the workflow opened, and how many times this step was opened for this item before. */
 export interface Opened {
@@ -102,9 +108,20 @@ let seq = 0;
 export async function runWorkflow(
   def: WorkflowDefinition,
   script: Script,
-  opts: { checks?: Partial<WorkflowChecks>; during?: (e: Engine, run: Run) => Promise<void>; timeoutMs?: number } = {},
+  opts: {
+    checks?: Partial<WorkflowChecks>;
+    during?: (e: Engine, run: Run) => Promise<void>;
+    timeoutMs?: number;
+  } = {},
 ): Promise<Run> {
-  const run: Run = { status: 'RUNNING', opened: [], steps: [], systemCalls: [], history: [], executionArn: '' };
+  const run: Run = {
+    status: 'RUNNING',
+    opened: [],
+    steps: [],
+    systemCalls: [],
+    history: [],
+    executionArn: '',
+  };
   const visits = new Map<string, number>();
   let engine: Engine | undefined;
   const fns = (): Record<string, InProcessFunction> => ({
@@ -122,7 +139,12 @@ export async function runWorkflow(
         void engine!.client.send(
           new SendTaskSuccessCommand({
             taskToken: payload.taskToken,
-            output: JSON.stringify({ submissionId: `sub-${run.opened.length}`, by: 'u', at: '2027-02-01T00:00:00Z', ...decision }),
+            output: JSON.stringify({
+              submissionId: `sub-${run.opened.length}`,
+              by: 'u',
+              at: '2027-02-01T00:00:00Z',
+              ...decision,
+            }),
           }),
         );
       });
@@ -180,11 +202,14 @@ export async function runWorkflow(
         run.error = d.error;
         break;
       }
-      if (Date.now() > end) throw new Error(`execution still running after its steps ${run.steps.join(' -> ')}`);
+      if (Date.now() > end)
+        throw new Error(`execution still running after its steps ${run.steps.join(' -> ')}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     await acting;
-    const h = await engine.client.send(new GetExecutionHistoryCommand({ executionArn: run.executionArn, maxResults: 1000 }));
+    const h = await engine.client.send(
+      new GetExecutionHistoryCommand({ executionArn: run.executionArn, maxResults: 1000 }),
+    );
     run.history = h.events ?? [];
     return run;
   } finally {

@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
+import { getForm } from '../../../forms/index';
+import { decisionProblems } from '../../../forms/roles';
 import { loadConfig } from '../../../functions/core/config';
 import { ConfigError, NotFound, ValidationFailed } from '../../../functions/core/errors';
 import { canonicalJson, requestHash } from '../../../functions/core/idempotency';
 import { decodeCursor, encodeCursor, pageSize } from '../../../functions/core/paging';
+import { requestBody } from '../../../functions/http/body';
 import { resolveDue } from '../../../functions/runtime/due';
 import { resolveOrg } from '../../../functions/runtime/tasks/model';
-import { getForm } from '../../../forms/index';
-import { decisionProblems } from '../../../forms/roles';
-import { requestBody } from '../../../functions/http/body';
 
 describe('configuration fails fast', () => {
   const base = { STACK_KIND: 'county', COUNTY_CODE: '340102', TABLE_NAME: 't', EVENT_BUS_NAME: 'b' };
@@ -37,7 +37,9 @@ describe('assignee orgs', () => {
   test('county, city and a fan-out item resolve to concrete org ids', () => {
     expect(resolveOrg('county', { county: '340102' })).toBe('340102');
     expect(resolveOrg('city', { county: '340102' })).toBe('city_office');
-    expect(resolveOrg('item', { county: '340102', item: { key: 'dept_jt', org: 'dept_jt' } })).toBe('dept_jt');
+    expect(resolveOrg('item', { county: '340102', item: { key: 'dept_jt', org: 'dept_jt' } })).toBe(
+      'dept_jt',
+    );
     expect(resolveOrg('item', { item: { key: 'unit-7' } })).toBe('unit-7');
     expect(resolveOrg('dept_yb', { county: '340102' })).toBe('dept_yb');
     expect(() => resolveOrg('item', { county: '340102' })).toThrow();

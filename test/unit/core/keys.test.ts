@@ -5,7 +5,10 @@ import { TABLE_DEFINITION } from '../../../functions/core/table';
 describe('key templates', () => {
   test('use the attribute names of the shared table definition', () => {
     expect(Object.keys(keys.task('abc'))).toEqual([TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey]);
-    expect(Object.keys(keys.taskByRun('allocation', 'Y2027', 1, 't', 'abc'))).toEqual([GSI1.partitionKey, GSI1.sortKey]);
+    expect(Object.keys(keys.taskByRun('allocation', 'Y2027', 1, 't', 'abc'))).toEqual([
+      GSI1.partitionKey,
+      GSI1.sortKey,
+    ]);
     expect(Object.keys(keys.inboxByCounty('340102', 'open', 't', 'abc'))).toEqual([
       GSI2.partitionKey,
       GSI2.sortKey,

@@ -14,8 +14,11 @@ const ruleCtx = (over: Partial<RuleContext> & { facts?: Record<string, unknown> 
   ...over,
   facts: { ...ctx.facts, ...(over.facts ?? {}) },
 });
-const check = (name: string, data: unknown, over: Partial<RuleContext> & { facts?: Record<string, unknown> } = {}) =>
-  RULES.get(name)!.check(data, ruleCtx(over));
+const check = (
+  name: string,
+  data: unknown,
+  over: Partial<RuleContext> & { facts?: Record<string, unknown> } = {},
+) => RULES.get(name)!.check(data, ruleCtx(over));
 
 describe('rule registry', () => {
   it('describes every rule in Chinese and English', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { validateSubmission } from '../../../forms/validate';
+import { allocationKit } from '../../../functions/kits/allocation/kit';
 import {
   approvedLines,
   comparisonRounds,
@@ -9,7 +10,6 @@ import {
   leadDeptsOf,
   prefill,
 } from '../../../functions/kits/allocation/prefill';
-import { allocationKit } from '../../../functions/kits/allocation/kit';
 import { returnNotes, type Submission } from '../../../functions/runtime/submissions';
 
 const fixture = (name: string) =>
@@ -79,7 +79,9 @@ describe('prefill', () => {
       targetQuantity: 45,
       control: { central: 70, provincial: 30, city: 25, county: 15 },
     });
-    expect(validateSubmission('alloc-control', 1, data, { facts: { year: 2027, projects: PROJECTS } })).toEqual({
+    expect(
+      validateSubmission('alloc-control', 1, data, { facts: { year: 2027, projects: PROJECTS } }),
+    ).toEqual({
       ok: true,
     });
   });
@@ -90,7 +92,9 @@ describe('prefill', () => {
     expect(data.lines[1].matching).toEqual({ city: 25, county: 15.55 });
     for (const l of data.lines) l.responsibleUnit = '实施单位';
     expect(
-      validateSubmission('alloc-plan', 1, data, { facts: { year: 2027, projects: PROJECTS, control: SUBS[3].data } }),
+      validateSubmission('alloc-plan', 1, data, {
+        facts: { year: 2027, projects: PROJECTS, control: SUBS[3].data },
+      }),
     ).toEqual({ ok: true });
   });
 
@@ -226,7 +230,9 @@ describe('the allocation kit chooses what a task compares with', () => {
   const proposal = sub('p', 'proposal', 'alloc-proposal', '2027-01-07T00:00:00Z');
   const control = sub('c', 'control', 'alloc-control', '2027-01-09T00:00:00Z');
   const args = (formId: string, submissions: Submission[]) =>
-    ({ task: { formId }, submissions }) as unknown as Parameters<NonNullable<typeof allocationKit.compareWith>>[0];
+    ({ task: { formId }, submissions }) as unknown as Parameters<
+      NonNullable<typeof allocationKit.compareWith>
+    >[0];
 
   test('a first 二上 compares with 一上, not the control figures', () => {
     expect(allocationKit.compareWith!(args('alloc-plan', [proposal, control]))).toBe('p');

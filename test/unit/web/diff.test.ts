@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  diffLines,
-  findLines,
-  leaves,
-  lineKey,
-} from '../../../web/src/lib/diff';
+import { diffLines, findLines, leaves, lineKey } from '../../../web/src/lib/diff';
 
 const rounds = JSON.parse(readFileSync(new URL('../../fixtures/web/rounds.json', import.meta.url), 'utf8'));
 

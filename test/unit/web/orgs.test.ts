@@ -59,7 +59,9 @@ describe('org names', () => {
   });
 
   it('finds the org a task is assigned to', () => {
-    expect(assignedOrg({ item: { key: 'dept_yb', org: 'dept_yb' }, assignee: { org: 'dept_yb' } })).toBe('dept_yb');
+    expect(assignedOrg({ item: { key: 'dept_yb', org: 'dept_yb' }, assignee: { org: 'dept_yb' } })).toBe(
+      'dept_yb',
+    );
     expect(assignedOrg({ assignee: { role: 'city_office', org: 'city_office' } })).toBe('city_office');
     expect(assignedOrg({})).toBeUndefined();
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { getForm } from '../../../forms/index';
+import { approveUndecided } from '../../../forms/roles';
 import type { TaskDetail } from '../../../web/src/api/types';
 import { isOverdue } from '../../../web/src/lib/format';
 import { IdempotencyKeys, stableStringify } from '../../../web/src/lib/idempotency';
 import { fundsOf, fundsTotal, sortHistory } from '../../../web/src/lib/project';
 import { at, cellText, columnsOf, titleOf } from '../../../web/src/lib/schemaColumns';
-import { getForm } from '../../../forms/index';
-import { approveUndecided } from '../../../forms/roles';
 import { compareWithOf, dropErrorsAt, initialData, outcomesFor } from '../../../web/src/lib/task';
 import { href, parseRoute } from '../../../web/src/router';
 
@@ -150,4 +150,3 @@ describe('routes', () => {
     expect(href({ name: 'project', county: 'hf-gxq', id: 'p 1' })).toBe('#/projects/hf-gxq/p%201');
   });
 });
-

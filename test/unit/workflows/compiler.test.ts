@@ -118,7 +118,8 @@ describe('compileWorkflow', () => {
           assignee: { role: step.who.role, org: step.who.org },
           due: step.due,
         });
-        if (step.type !== 'notice') expect(p).toMatchObject({ formId: step.form.id, formVersion: step.form.version });
+        if (step.type !== 'notice')
+          expect(p).toMatchObject({ formId: step.form.id, formVersion: step.form.version });
         // The payload carries references, never the execution's input or state.
         expect(p).not.toHaveProperty('execution.$');
         expect(p).not.toHaveProperty('state.$');
@@ -214,14 +215,19 @@ describe('compileWorkflow', () => {
     });
   });
 
-  it("fans a review out with an inline Map over the list the kit computes for it", () => {
+  it('fans a review out with an inline Map over the list the kit computes for it', () => {
     const machine = JSON.parse(compile(allocation).asl);
     // The step's entry asks the kit for its list, then fans out over it (or skips an empty one).
     expect(machine.States.deptReview).toMatchObject({
       Type: 'Task',
       Parameters: {
         FunctionName: '${FanOutListArn}',
-        Payload: { kind: 'list', step: 'deptReview', list: 'proposalLeadDepts', 'instance.$': '$$.Execution.Input.instance' },
+        Payload: {
+          kind: 'list',
+          step: 'deptReview',
+          list: 'proposalLeadDepts',
+          'instance.$': '$$.Execution.Input.instance',
+        },
       },
       ResultPath: '$.lists.deptReview',
       Next: 'deptReview.any',

@@ -42,7 +42,7 @@ export function ComparePanel({
   rounds: PreviousSubmission[];
   /** The field that identifies a line across submissions (the form's `lineKey` role). */
   lineKey?: string;
-  /** The round shown first (a first 二上 opens on 一上, not on the control figures). */
+  /** The submission shown first (the one the server chose to compare with). */
   initial?: number;
   current: unknown[];
   cols: Column[];
@@ -57,7 +57,10 @@ export function ComparePanel({
   const prior = review ? rounds.slice(which + 1).find((r) => r.formId === round?.formId) : undefined;
   const base = review ? findLines(prior?.data).lines : findLines(round?.data).lines;
   const target = review ? findLines(round?.data).lines : current;
-  const diffs = useMemo(() => diffLines(base, target, { commonOnly: true, keyField: lineKey }), [base, target, lineKey]);
+  const diffs = useMemo(
+    () => diffLines(base, target, { commonOnly: true, keyField: lineKey }),
+    [base, target, lineKey],
+  );
   const changed = diffs.filter((d) => d.status !== 'same');
   const rCols = useMemo(() => roundColumns(round), [round]);
   const byName = (r: PreviousSubmission) => r.by.name;

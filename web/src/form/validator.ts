@@ -10,7 +10,7 @@ import { customizeValidator } from '@rjsf/validator-ajv8';
 import localizeZh from 'ajv-i18n/localize/zh';
 import { getForm, hasForm } from '../../../forms/index';
 import type { FormDefinition } from '../../../forms/types';
-import { validateSubmission } from '../../../forms/validate';
+import { ruleErrors, validateSubmission } from '../../../forms/validate';
 import type { PinnedForm } from '../api/types';
 import { errorsToTree, type FieldError } from '../lib/pointer';
 
@@ -42,21 +42,31 @@ export function definitionOf(form: PinnedForm): FormDefinition {
 }
 
 /**
- * Every problem with `data` as a submission of the form, as the server would report it, except rules
- * whose facts the browser does not have (the server still checks those and its answer is shown).
+ * Every problem with `data` as a submission of the form, as the server would report it: forbidden
+ * keys and every schema problem (all at once, so each field shows its own), then the form's domain
+ * rules with the facts the server sent (the same `ruleErrors` the server runs). Rules whose facts the
+ * browser lacks are left to the server, whose answer is shown.
  */
-export function checkSubmission(def: FormDefinition, data: unknown, ctx: CheckContext): FieldError[] {
+export function checkSubmission(def: FormDefinition, data: unknown, facts: CheckContext): FieldError[] {
+  let schemaErrors: FieldError[];
   try {
     const r = validateSubmission(def.id, def.version, data, {
-      facts: ctx,
+      facts,
       allErrors: true,
       definition: hasForm(def.id, def.version) ? undefined : def,
     });
+    // With the run-time compiler loaded, this already ran the rules too.
     return r.ok ? [] : r.errors.filter((e) => e.code !== 'rule.contextMissing');
   } catch {
     const v = internalValidator().validateFormData(data, def.schema as RJSFSchema);
-    return v.errors.map((e) => ({ path: propertyToPointer(e.property ?? ''), message: e.message ?? '' }));
+    schemaErrors = v.errors.map((e) => ({
+      path: propertyToPointer(e.property ?? ''),
+      message: e.message ?? '',
+      code: `schema.${e.name ?? 'invalid'}`,
+    }));
   }
+  if (schemaErrors.length) return schemaErrors;
+  return ruleErrors(def, data, facts).filter((e) => e.code !== 'rule.contextMissing');
 }
 
 /** rjsf's `.lines.3.funds` property notation as a JSON pointer. */

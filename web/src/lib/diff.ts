@@ -72,7 +72,7 @@ function same(a: unknown, b: unknown): boolean {
 
 /**
  * Compares two rounds' lines; the result lists current lines in order, then removed ones. With
- * `commonOnly` (rounds filled on different forms, 一上 vs 二上) only fields both rounds have are compared.
+ * `commonOnly` (submissions of different forms) only fields both have are compared.
  */
 export function diffLines(
   previous: ReadonlyArray<unknown>,

@@ -16,7 +16,13 @@ import {
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { localizeForm } from '../../../forms/i18n';
-import { approveUndecided, commentOf, decisionProblems, hasLineDecisions, rolesOf } from '../../../forms/roles';
+import {
+  approveUndecided,
+  commentOf,
+  decisionProblems,
+  hasLineDecisions,
+  rolesOf,
+} from '../../../forms/roles';
 import { ApiError, countyApi, countyName, NetworkError, request } from '../api/client';
 import type { PinnedForm, TaskDetail } from '../api/types';
 import { useAuth } from '../auth/AuthProvider';
@@ -107,7 +113,9 @@ function NoticeView({ county, task }: { county: string; task: TaskDetail }) {
             {localized(task.title, lang)}
           </Typography.Title>
           <Typography.Text type="secondary">
-            {[countyName(task.county, task.countyName), task.year, formatDate(task.dueAt)].filter(Boolean).join(' · ')}
+            {[countyName(task.county, task.countyName), task.year, formatDate(task.dueAt)]
+              .filter(Boolean)
+              .join(' · ')}
           </Typography.Text>
         </Space>
       </Card>
@@ -119,13 +127,24 @@ function NoticeView({ county, task }: { county: string; task: TaskDetail }) {
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginTop: 12 }} />}
       {open && task.canComplete && (
         <Card className="task-actions no-print" style={{ marginTop: 12 }}>
-          <Button type="primary" size="large" loading={busy} onClick={() => void acknowledge()} data-outcome="acknowledge">
+          <Button
+            type="primary"
+            size="large"
+            loading={busy}
+            onClick={() => void acknowledge()}
+            data-outcome="acknowledge"
+          >
             {t('task.acknowledge')}
           </Button>
         </Card>
       )}
       {!open && (
-        <Alert type="info" showIcon style={{ marginTop: 12 }} title={t(task.status === 'cancelled' ? 'task.cancelled' : 'task.readOnly')} />
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginTop: 12 }}
+          title={t(task.status === 'cancelled' ? 'task.cancelled' : 'task.readOnly')}
+        />
       )}
     </div>
   );
@@ -234,9 +253,15 @@ function TaskView({ county, task, form }: { county: string; task: TaskDetail; fo
     if (readOnly || !linesPath) return marksRef.current.marks;
     for (const note of returns) {
       for (const l of note.lines) {
-        const i = lineKey ? lines.findIndex((x) => String((x as Record<string, unknown>)?.[lineKey]) === l.key) : -1;
+        const i = lineKey
+          ? lines.findIndex((x) => String((x as Record<string, unknown>)?.[lineKey]) === l.key)
+          : -1;
         if (i >= 0) {
-          put(`${linesPath}/${i}/${roles.lineLabel ?? lineKey}`, 'returned', t('task.returnedLine', { c: l.comment ?? '' }));
+          put(
+            `${linesPath}/${i}/${roles.lineLabel ?? lineKey}`,
+            'returned',
+            t('task.returnedLine', { c: l.comment ?? '' }),
+          );
         }
       }
     }
@@ -349,13 +374,18 @@ function TaskView({ county, task, form }: { county: string; task: TaskDetail; fo
     setSubmitting(outcome);
     setNotice(null);
     try {
+      // Let the form hand over a change still on its way (a click right after typing) before reading it.
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
       const current = dataRef.current;
       // Same checks and messages as the server (forms/roles, forms/validate), shown on the fields.
       setServerErrors([]);
       const conflict = decisionProblems(def, outcome, current);
       if (conflict.length) {
         setClientErrors(conflict);
-        const key = conflict[0].code === 'decision.approveWithReturns' ? 'task.approveWithReturns' : 'task.returnWithoutLines';
+        const key =
+          conflict[0].code === 'decision.approveWithReturns'
+            ? 'task.approveWithReturns'
+            : 'task.returnWithoutLines';
         setNotice({ type: 'warning', text: t(key) });
         return;
       }
@@ -461,9 +491,7 @@ function TaskView({ county, task, form }: { county: string; task: TaskDetail; fo
               </Descriptions.Item>
             )}
             <Descriptions.Item label={t('inbox.step')}>
-              <Tag color="blue">
-                {localized(task.title, lang) || task.step}
-              </Tag>
+              <Tag color="blue">{localized(task.title, lang) || task.step}</Tag>
             </Descriptions.Item>
             <Descriptions.Item label={t('inbox.due')}>
               <span className={over ? 'overdue' : undefined}>{formatDate(task.dueAt)}</span>

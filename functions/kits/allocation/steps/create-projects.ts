@@ -5,7 +5,10 @@ import { createProjects } from '../projects';
 
 const rt = stepContext({ table: true, bus: true }, { db: true, events: true });
 
-export const handler = async (event: SystemStepPayload): Promise<{ created: number; projectIds: string[] }> => {
-  if (event?.kind !== 'system' || !event.instance) throw new Error('CreateProjects: not a system-step payload');
+export const handler = async (
+  event: SystemStepPayload,
+): Promise<{ created: number; projectIds: string[] }> => {
+  if (event?.kind !== 'system' || !event.instance)
+    throw new Error('CreateProjects: not a system-step payload');
   return createProjects(rt, event);
 };
