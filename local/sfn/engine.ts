@@ -3,8 +3,22 @@ import { type Clock, isSubscribable, systemClock } from '../clock';
 import type { Json, StateMachineDefinition } from './asl/types';
 import { validateDefinition } from './asl/validate';
 import { ExecRuntime, type InvokeEffect, isWellFormedToken } from './executor';
-import { type AliasRow, type ExecutionRow, type MachineRow, SfnStore, type VersionRow } from './store';
-import { type LambdaInvoker, SfnApiError } from './types';
+import {
+  type AliasRow,
+  type ExecutionRow,
+  type ExecutionWrite,
+  type MachineRow,
+  type PendingNotification,
+  SfnStore,
+  type VersionRow,
+} from './store';
+import {
+  type ExecutionStatus,
+  type ExecutionStatusChangeEvent,
+  type ExecutionStatusChangeListener,
+  type LambdaInvoker,
+  SfnApiError,
+} from './types';
 
 /** Options of {@link SfnEngine}. */
 export interface SfnEngineOptions {
@@ -17,6 +31,13 @@ export interface SfnEngineOptions {
   partition?: string;
   /** How often due timers are checked (default 100 ms). */
   pollIntervalMs?: number;
+  /**
+   * Called with AWS's EventBridge event "Step Functions Execution Status Change" whenever an
+   * execution starts (RUNNING) or closes (SUCCEEDED, FAILED, TIMED_OUT, ABORTED). At least once:
+   * recorded in the store with the status change, removed when the returned promise resolves,
+   * retried after a rejection and redelivered after a restart.
+   */
+  onExecutionStatusChange?: ExecutionStatusChangeListener;
 }
 
 type Input = Record<string, unknown>;
@@ -36,6 +57,11 @@ function validName(name: string): boolean {
 }
 const ALIAS_RE = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]{1,80}$/;
 const MAX_PAYLOAD = 256 * 1024;
+/** EventBridge leaves out input/output whose escaped size, together, exceeds this (AWS's rule). */
+const EVENT_PAYLOAD_LIMIT = 248 * 1024;
+/** Back-off between deliveries of a notification whose listener failed. */
+const NOTIFY_RETRY_FIRST_MS = 100;
+const NOTIFY_RETRY_MAX_MS = 30_000;
 
 function fail(code: string, message: string): never {
   throw new SfnApiError(code, message);
@@ -155,6 +181,11 @@ export class SfnEngine {
   readonly #waiters = new Map<ExecRuntime, { resolve: () => void; reject: (e: unknown) => void }[]>();
   readonly #closeWaiters = new Map<string, ((status: string) => void)[]>();
   readonly #ops: Record<string, Op>;
+  readonly #onStatusChange?: ExecutionStatusChangeListener;
+  /** Last delivery of each execution's notifications (they are delivered in order). */
+  readonly #deliveries = new Map<string, Promise<void>>();
+  /** Notifications delivered, to delete in the next transaction. */
+  #acked: number[] = [];
   #drainScheduled = false;
   #timer?: NodeJS.Timeout;
   #unsubscribe?: () => void;
@@ -167,6 +198,7 @@ export class SfnEngine {
     this.accountId = opts.accountId ?? '000000000000';
     this.partition = opts.partition ?? 'aws';
     this.#invoke = opts.invokeLambda;
+    this.#onStatusChange = opts.onExecutionStatusChange;
     this.#ops = {
       CreateStateMachine: (i) => this.#createStateMachine(i),
       UpdateStateMachine: (i) => this.#updateStateMachine(i),
@@ -192,6 +224,8 @@ export class SfnEngine {
       SendTaskHeartbeat: (i) => this.#sendTaskHeartbeat(i),
       ValidateStateMachineDefinition: (i) => this.#validate(i),
     };
+    // Notifications a previous run recorded but did not see acknowledged are delivered again.
+    if (this.#onStatusChange) for (const n of this.store.pendingNotifications()) this.#deliver(n);
     // Executions interrupted while they had work in hand (ready states, invokes) resume at once.
     for (const arn of this.store.runnableExecutions()) {
       const ex = this.#load(arn);
@@ -251,7 +285,8 @@ export class SfnEngine {
     clearInterval(this.#timer);
     this.#unsubscribe?.();
     // Write what is pending; a state machine looping forever must not keep close() from returning.
-    for (let n = 0; n < 100 && (this.#queue.size || this.#drainScheduled); n++) this.#drain();
+    for (let n = 0; n < 100 && (this.#queue.size || this.#drainScheduled || this.#acked.length); n++)
+      this.#drain();
     this.#closed = true;
     this.store.close();
   }
@@ -261,6 +296,10 @@ export class SfnEngine {
   #schedule(ex: ExecRuntime): void {
     if (this.#closed) return;
     this.#queue.add(ex);
+    this.#drainSoon();
+  }
+
+  #drainSoon(): void {
     if (!this.#drainScheduled) {
       this.#drainScheduled = true;
       setImmediate(() => this.#drain());
@@ -292,12 +331,23 @@ export class SfnEngine {
       batch.push(ex);
       if (performance.now() - started > 8) break;
     }
-    const writes = batch
-      .filter((ex) => ex.dirty || !ex.inserted || ex.events.length)
-      .map((ex) => ex.takeWrite());
+    const writes: ExecutionWrite[] = [];
+    for (const ex of batch) {
+      if (!(ex.dirty || !ex.inserted || ex.events.length)) continue;
+      const w = ex.takeWrite();
+      if (ex.statusChanges.length) {
+        if (this.#onStatusChange)
+          w.notifications = ex.statusChanges.map((st) => this.#statusChangeRecord(ex, st));
+        ex.statusChanges = [];
+      }
+      writes.push(w);
+    }
+    const acked = this.#acked;
+    this.#acked = [];
     try {
-      this.store.writeExecutions(writes);
+      this.store.writeExecutions(writes, acked);
     } catch (e) {
+      this.#acked.push(...acked);
       // Nothing of this batch is durable: forget the in-memory state (it reloads from the last
       // durable one on next use), perform no effects and fail the callers waiting on it.
       process.stderr.write(`local-sfn: writing executions failed: ${(e as Error).message}\n`);
@@ -332,10 +382,94 @@ export class SfnEngine {
         this.#schedule(ex);
       }
     }
+    for (const w of writes) {
+      if (!w.notifications) continue;
+      for (const n of w.notifications)
+        this.#deliver({ seq: n.seq as number, id: n.id, execution_arn: w.row.arn, event: n.event });
+    }
     for (const e of effects) this.#perform(e);
     if (this.#queue.size && !this.#drainScheduled) {
       this.#drainScheduled = true;
       setImmediate(() => this.#drain());
+    }
+  }
+
+  // ---- status-change notifications ----------------------------------------------------------
+
+  /** The notification of `ex` reaching `status` (RUNNING at start, else its closing status). */
+  #statusChangeRecord(ex: ExecRuntime, status: ExecutionStatus): { id: string; event: string } {
+    const closed = status !== 'RUNNING';
+    const at = Math.floor(closed ? (ex.stopDate ?? this.clock.now()) : ex.id.startDate);
+    const output = closed && status === 'SUCCEEDED' ? ex.output : null;
+    const outSize = output === null ? 0 : JSON.stringify(output).length;
+    const outputIncluded = output !== null && outSize <= EVENT_PAYLOAD_LIMIT;
+    const inputIncluded =
+      JSON.stringify(ex.id.input).length + (outputIncluded ? outSize : 0) <= EVENT_PAYLOAD_LIMIT;
+    const id = randomUUID();
+    const event: ExecutionStatusChangeEvent = {
+      version: '0',
+      id,
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: this.accountId,
+      time: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.region,
+      resources: [ex.id.arn],
+      detail: {
+        executionArn: ex.id.arn,
+        stateMachineArn: ex.id.machineArn,
+        name: ex.id.name,
+        status: status as ExecutionStatusChangeEvent['detail']['status'],
+        startDate: Math.floor(ex.id.startDate),
+        stopDate: closed ? at : null,
+        input: inputIncluded ? ex.id.input : null,
+        output: outputIncluded ? output : null,
+        inputDetails: { included: inputIncluded },
+        outputDetails: output === null ? null : { included: outputIncluded },
+        error: closed ? ex.error : null,
+        cause: closed ? ex.cause : null,
+        ...(ex.id.versionArn ? { stateMachineVersionArn: ex.id.versionArn } : {}),
+        ...(ex.id.aliasArn ? { stateMachineAliasArn: ex.id.aliasArn } : {}),
+        redriveCount: 0,
+        redriveDate: null,
+        redriveStatus: 'NOT_REDRIVABLE',
+        redriveStatusReason: closed
+          ? 'Redrive is not supported by the local engine'
+          : 'Execution is RUNNING and cannot be redriven',
+      },
+    };
+    return { id, event: JSON.stringify(event) };
+  }
+
+  /** Delivers a recorded notification after the ones of the same execution before it. */
+  #deliver(n: PendingNotification): void {
+    const listener = this.#onStatusChange;
+    if (!listener) return;
+    const arn = n.execution_arn;
+    const prev = this.#deliveries.get(arn) ?? Promise.resolve();
+    const next = prev.then(() => this.#deliverOne(listener, n));
+    this.#deliveries.set(arn, next);
+    void next.finally(() => {
+      if (this.#deliveries.get(arn) === next) this.#deliveries.delete(arn);
+    });
+  }
+
+  /** Calls the listener until it succeeds (or the engine closes: the record stays for next time). */
+  async #deliverOne(listener: ExecutionStatusChangeListener, n: PendingNotification): Promise<void> {
+    for (let delay = NOTIFY_RETRY_FIRST_MS; !this.#closed; delay = Math.min(delay * 2, NOTIFY_RETRY_MAX_MS)) {
+      try {
+        await listener(JSON.parse(n.event) as ExecutionStatusChangeEvent);
+        if (this.#closed) return;
+        this.#acked.push(n.seq);
+        this.#drainSoon();
+        return;
+      } catch (e) {
+        if (this.#closed) return;
+        process.stderr.write(
+          `local-sfn: status-change listener failed for ${n.execution_arn} (retrying in ${delay} ms): ${(e as Error)?.message ?? e}\n`,
+        );
+        await new Promise((r) => setTimeout(r, delay).unref());
+      }
     }
   }
 

@@ -183,6 +183,8 @@ export class ExecRuntime {
   openTokens: { token: string; frame: number }[] = [];
   closedTokens: string[] = [];
   effects: InvokeEffect[] = [];
+  /** Status changes not yet written (the engine turns them into notifications). */
+  statusChanges: ExecutionStatus[] = [];
   inserted: boolean;
   /** SQLite rowid of the execution row (null until first written). */
   rowid: number | null = null;
@@ -215,6 +217,7 @@ export class ExecRuntime {
       const t = definition.TimeoutSeconds;
       if (typeof t === 'number' && t > 0) this.data.timeoutDue = id.startDate + t * 1000;
       this.dirty = true;
+      this.statusChanges.push('RUNNING');
       const ev = this.#emit(null, 'ExecutionStarted', {
         input: id.input,
         inputDetails: { truncated: false },
@@ -852,6 +855,7 @@ export class ExecRuntime {
     if (status !== 'SUCCEEDED' && status !== 'FAILED' && root) this.#abortFrame(root);
     for (const f of Object.values(this.data.frames)) this.#abortFrame(f);
     this.status = status;
+    this.statusChanges.push(status);
     this.stopDate = this.now();
     if (r.output !== undefined) this.output = JSON.stringify(r.output);
     this.error = r.error ?? null;

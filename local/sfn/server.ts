@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../clock';
 import { SfnEngine } from './engine';
-import { type LambdaInvoker, SfnApiError } from './types';
+import { type ExecutionStatusChangeListener, type LambdaInvoker, SfnApiError } from './types';
 
-export { SfnEngine } from './engine';
+export { SfnEngine, type SfnEngineOptions } from './engine';
+export type { ExecutionStatusChangeEvent, ExecutionStatusChangeListener } from './types';
 
 /** Options of {@link startSfnServer}. */
 export interface SfnServerOptions {
@@ -20,6 +21,8 @@ export interface SfnServerOptions {
   accountId?: string;
   /** How often due timers are checked (default 100 ms). */
   pollIntervalMs?: number;
+  /** AWS's "Step Functions Execution Status Change" events, at least once (see {@link SfnEngineOptions}). */
+  onExecutionStatusChange?: ExecutionStatusChangeListener;
 }
 
 /** A running engine and its HTTP endpoint. */
@@ -47,6 +50,7 @@ export async function startSfnServer(opts: SfnServerOptions): Promise<SfnServer>
     region: opts.region,
     accountId: opts.accountId,
     pollIntervalMs: opts.pollIntervalMs,
+    onExecutionStatusChange: opts.onExecutionStatusChange,
   });
   const server = createServer((req, res) => {
     handle(engine, req, res).catch((e: unknown) => {

@@ -87,7 +87,17 @@ CREATE TABLE IF NOT EXISTS history (exec INTEGER NOT NULL, first_id INTEGER NOT 
   events TEXT NOT NULL, PRIMARY KEY (exec, first_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, frame INTEGER NOT NULL,
   open INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS notifications (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL,
+  execution_arn TEXT NOT NULL, event TEXT NOT NULL);
 `;
+
+/** A status-change notification not yet acknowledged by its consumer; `event` is its JSON. */
+export interface PendingNotification {
+  seq: number;
+  id: string;
+  execution_arn: string;
+  event: string;
+}
 
 /** What one flush writes for one execution. */
 export interface ExecutionWrite {
@@ -100,6 +110,8 @@ export interface ExecutionWrite {
   events: HistoryEvent[];
   openTokens: { token: string; frame: number }[];
   closedTokens: string[];
+  /** Status-change notifications recorded with this write (same transaction); `seq` is set on insert. */
+  notifications?: { seq?: number; id: string; event: string }[];
 }
 
 /**
@@ -111,7 +123,7 @@ export interface ExecutionWrite {
 export class SfnStore {
   readonly db: Database.Database;
   readonly #s: Record<string, Database.Statement>;
-  readonly #writeMany: (writes: ExecutionWrite[]) => void;
+  readonly #writeMany: (writes: ExecutionWrite[], acked: number[]) => void;
 
   /** `dataDir` null: an in-memory database (benchmarks only). */
   constructor(dataDir: string | null) {
@@ -175,9 +187,13 @@ export class SfnStore {
       getToken: p('SELECT * FROM tokens WHERE token = ?'),
       openToken: p('INSERT OR REPLACE INTO tokens (token, execution_arn, frame, open) VALUES (?, ?, ?, 1)'),
       closeToken: p('UPDATE tokens SET open = 0 WHERE token = ?'),
+      insertNotification: p('INSERT INTO notifications (id, execution_arn, event) VALUES (?, ?, ?)'),
+      deleteNotification: p('DELETE FROM notifications WHERE seq = ?'),
+      pendingNotifications: p('SELECT * FROM notifications ORDER BY seq'),
     };
-    this.#writeMany = this.db.transaction((writes: ExecutionWrite[]) => {
+    this.#writeMany = this.db.transaction((writes: ExecutionWrite[], acked: number[]) => {
       const s = this.#s;
+      for (const seq of acked) s.deleteNotification.run(seq);
       for (const w of writes) {
         let rowid = w.owner.rowid;
         if (w.insert || rowid === null) {
@@ -197,6 +213,10 @@ export class SfnStore {
         }
         for (const t of w.openTokens) s.openToken.run(t.token, w.row.arn, t.frame);
         for (const t of w.closedTokens) s.closeToken.run(t);
+        if (w.notifications) {
+          for (const n of w.notifications)
+            n.seq = Number(s.insertNotification.run(n.id, w.row.arn, n.event).lastInsertRowid);
+        }
       }
     });
   }
@@ -293,9 +313,16 @@ export class SfnStore {
       | { token: string; execution_arn: string; frame: number; open: number }
       | undefined;
   }
-  /** Writes a batch of executions (rows, new history events, token changes) in one transaction. */
-  writeExecutions(writes: ExecutionWrite[]): void {
-    if (writes.length) this.#writeMany(writes);
+  /**
+   * Writes a batch of executions (rows, new history events, token changes, status-change
+   * notifications) in one transaction, and deletes the notifications `acked` (by seq) in it too.
+   */
+  writeExecutions(writes: ExecutionWrite[], acked: number[] = []): void {
+    if (writes.length || acked.length) this.#writeMany(writes, acked);
+  }
+  /** Notifications recorded and not yet acknowledged, oldest first. */
+  pendingNotifications(): PendingNotification[] {
+    return this.#s.pendingNotifications.all() as PendingNotification[];
   }
   close(): void {
     this.db.close();

@@ -36,3 +36,53 @@ export type ExecutionStatus =
   | 'TIMED_OUT'
   | 'ABORTED'
   | 'PENDING_REDRIVE';
+
+/**
+ * `detail` of the EventBridge event "Step Functions Execution Status Change", as AWS sends it:
+ * dates in epoch milliseconds; `input`/`output` are JSON text, left out (null, `included: false`)
+ * when they would exceed EventBridge's event size, as AWS does.
+ */
+export interface ExecutionStatusChangeDetail {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  startDate: number;
+  stopDate: number | null;
+  input: string | null;
+  output: string | null;
+  inputDetails: { included: boolean };
+  outputDetails: { included: boolean } | null;
+  error: string | null;
+  cause: string | null;
+  /** Only when the execution was started through a version or an alias. */
+  stateMachineVersionArn?: string;
+  /** Only when the execution was started through an alias. */
+  stateMachineAliasArn?: string;
+  redriveCount: number;
+  redriveDate: number | null;
+  redriveStatus: 'NOT_REDRIVABLE';
+  redriveStatusReason: string;
+}
+
+/** The EventBridge event Step Functions emits when an execution's status changes. `id` is stable
+ * across redeliveries of the same notification, so consumers can drop duplicates. */
+export interface ExecutionStatusChangeEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'Step Functions Execution Status Change';
+  source: 'aws.states';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: ExecutionStatusChangeDetail;
+}
+
+/**
+ * Receives status-change notifications, at least once each: the notification is recorded in the
+ * engine's store in the same transaction as the status change and removed once this resolves; a
+ * rejection (or a crash before it resolves) delivers it again (after a back-off, or on the next start).
+ * Notifications of one execution arrive in order; different executions' run concurrently.
+ */
+export type ExecutionStatusChangeListener = (event: ExecutionStatusChangeEvent) => void | Promise<void>;

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { MovableClock } from '../../../local/clock';
 import { createInProcessInvoker } from '../../../local/sfn/invoker';
-import { type SfnServer, startSfnServer } from '../../../local/sfn/server';
+import { type SfnServer, type SfnServerOptions, startSfnServer } from '../../../local/sfn/server';
 import { functions, taskEvents } from '../../fixtures/sfn/functions';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/minsheng-sfn';
@@ -41,7 +41,8 @@ export function sfnClient(endpoint: string): SFNClient {
   });
 }
 
-export async function startHarness(): Promise<Harness> {
+/** Starts an engine; `extra` adds server options (e.g. `onExecutionStatusChange`). */
+export async function startHarness(extra: Partial<SfnServerOptions> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sfn-test-'));
   const clock = new MovableClock();
   const server = await startSfnServer({
@@ -50,6 +51,7 @@ export async function startHarness(): Promise<Harness> {
     invokeLambda: createInProcessInvoker(functions),
     clock,
     pollIntervalMs: 20,
+    ...extra,
   });
   const client = sfnClient(server.url);
   return {
@@ -86,6 +88,21 @@ export async function start(h: Harness, machineArn: string, input: unknown, name
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns a value other than undefined; fails after `timeoutMs`. */
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
 
 /** Polls DescribeExecution until `until` holds (default: not RUNNING); fails after `timeoutMs`. */
 export async function waitFor(
