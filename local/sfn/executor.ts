@@ -522,8 +522,9 @@ export class ExecRuntime {
           return;
         }
         case 'Wait': {
-          const eff = effectiveInput(st, f.input, this.#ctx(f));
-          const due = waitDueAt(st as WaitState, eff, this.now());
+          const ctx = this.#ctx(f);
+          const eff = effectiveInput(st, f.input, ctx);
+          const due = waitDueAt(st as WaitState, eff, this.now(), ctx);
           if (due <= this.now()) f.step = { k: 'done', ok: true, value: eff };
           else {
             f.step = { k: 'wait', due: Math.min(due, MAX_DELAY_MS) };
@@ -531,7 +532,7 @@ export class ExecRuntime {
           return;
         }
         case 'Fail': {
-          const info = failInfo(st as FailState, f.input);
+          const info = failInfo(st as FailState, f.input, this.#ctx(f));
           this.#frameFailed(f, info.error, info.cause);
           return;
         }
@@ -563,7 +564,7 @@ export class ExecRuntime {
     const token = kind === 'callback' ? newTaskToken() : undefined;
     const ctx = this.#ctx(f, token);
     const eff = effectiveInput(st, f.input, ctx);
-    const { timeoutSeconds, heartbeatSeconds } = taskTimeouts(st, applyInputPath(st, f.input, ctx));
+    const { timeoutSeconds, heartbeatSeconds } = taskTimeouts(st, applyInputPath(st, f.input, ctx), ctx);
     let fn: string;
     let payload: Json;
     if (kind === 'plain') {
@@ -644,9 +645,10 @@ export class ExecRuntime {
   }
 
   #startMap(f: Frame, st: MapState): void {
-    const eff = effectiveInput(st, f.input, this.#ctx(f));
-    const items = mapItems(st, eff);
-    const max = mapMaxConcurrency(st, eff);
+    const ctx = this.#ctx(f);
+    const eff = effectiveInput(st, f.input, ctx);
+    const items = mapItems(st, eff, ctx);
+    const max = mapMaxConcurrency(st, eff, ctx);
     mapProcessor(st);
     this.#emit(f, 'MapStateStarted', { length: items.length });
     if (!items.length) {
