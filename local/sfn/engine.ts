@@ -267,6 +267,17 @@ export class SfnEngine {
     }
   }
 
+  /**
+   * Resolves once everything already set in motion is durable: timers due on the clock now have
+   * fired and every queued transition is written (tests wait on this, then assert what did NOT
+   * happen, instead of sleeping). Invokes still running are not waited for.
+   */
+  async settled(): Promise<void> {
+    this.tick();
+    while (!this.#closed && (this.#queue.size || this.#drainScheduled))
+      await new Promise<void>((r) => setImmediate(r));
+  }
+
   /** Resolves with the final status once the execution has closed (durably). */
   waitForExecution(executionArn: string): Promise<string> {
     const row = this.store.getExecution(executionArn);
