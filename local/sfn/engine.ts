@@ -619,7 +619,12 @@ export class SfnEngine {
     if (!roleArn.startsWith('arn:'))
       fail('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: roleArn: ${roleArn}'`);
     const type = str(i, 'type') ?? 'STANDARD';
-    if (type !== 'STANDARD' && type !== 'EXPRESS') fail('ValidationException', `Invalid type: ${type}`);
+    if (type === 'EXPRESS')
+      fail(
+        'ValidationException',
+        'EXPRESS state machines are not supported by the local engine (it would run them with Standard semantics); use STANDARD',
+      );
+    if (type !== 'STANDARD') fail('ValidationException', `Invalid type: ${type}`);
     const versionDescription = str(i, 'versionDescription');
     if (versionDescription !== undefined && !i.publish) {
       fail('ValidationException', 'Version description can only be set when publish is true');
