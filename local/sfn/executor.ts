@@ -165,6 +165,8 @@ function errorParts(e: unknown): { error: string; cause: string } {
 const MAX_DELAY_MS = 8.64e15;
 /** AWS's hard quota of history events per Standard execution. */
 const MAX_EVENTS = 25_000;
+/** AWS's maximum duration of a Standard execution: one year; past it the execution times out. */
+const MAX_EXECUTION_MS = 365 * 86_400_000;
 /** AWS's payload quota for state input/output. */
 const MAX_PAYLOAD = 256 * 1024;
 
@@ -221,8 +223,10 @@ export class ExecRuntime {
     } else {
       this.inserted = false;
       this.data = { v: 1, nextEventId: 1, nextFrame: 1, seq: 0, frames: {} };
+      // A Standard execution runs at most one year (AWS quota), whatever its TimeoutSeconds says.
       const t = definition.TimeoutSeconds;
-      if (typeof t === 'number' && t > 0) this.data.timeoutDue = id.startDate + t * 1000;
+      const limit = typeof t === 'number' && t > 0 ? Math.min(t * 1000, MAX_EXECUTION_MS) : MAX_EXECUTION_MS;
+      this.data.timeoutDue = id.startDate + limit;
       this.dirty = true;
       this.statusChanges.push('RUNNING');
       const ev = this.#emit(null, 'ExecutionStarted', {

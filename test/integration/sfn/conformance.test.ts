@@ -40,7 +40,7 @@ async function runExecution(c: ConformanceCase) {
     const d = await h.client.send(new DescribeExecutionCommand({ executionArn }));
     if (d.status !== 'RUNNING') return { d, machine: name };
     if (Date.now() > deadline) throw new Error(`${c.name}: still RUNNING after 15 s`);
-    if (c.driveClock) h.clock.advance(3_600_000);
+    if (c.driveClock) h.clock.advance(c.clockStepMs ?? 3_600_000);
     await sleep(10);
   }
 }
