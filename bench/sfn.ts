@@ -224,7 +224,7 @@ async function durableVersusPeer(
 }
 
 /** SendTaskSuccess (over HTTP) -> the next callback task's function is invoked with its token. */
-async function callbackLatency(dataDir: string): Promise<{ p50: number; p99: number; n: number }> {
+export async function callbackLatency(dataDir: string): Promise<{ p50: number; p99: number; n: number }> {
   const waiting = new Map<string, (opened: { token: string; at: number }) => void>();
   const openTask: InProcessFunction = (p) => {
     const at = performance.now();
