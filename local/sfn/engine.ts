@@ -267,11 +267,21 @@ export class SfnEngine {
     }
   }
 
+  /**
+   * Resolves once everything already set in motion is durable: timers due on the clock now have
+   * fired and every queued transition is written (tests wait on this, then assert what did NOT
+   * happen, instead of sleeping). Invokes still running are not waited for.
+   */
+  async settled(): Promise<void> {
+    this.tick();
+    while (!this.#closed && (this.#queue.size || this.#drainScheduled))
+      await new Promise<void>((r) => setImmediate(r));
+  }
+
   /** Resolves with the final status once the execution has closed (durably). */
   waitForExecution(executionArn: string): Promise<string> {
-    const row = this.store.getExecution(executionArn);
-    if (row && row.status !== 'RUNNING' && !this.#active.has(executionArn))
-      return Promise.resolve(row.status);
+    const row = this.#active.has(executionArn) ? undefined : this.store.getExecution(executionArn);
+    if (row && row.status !== 'RUNNING') return Promise.resolve(row.status);
     return new Promise((resolve) => {
       const list = this.#closeWaiters.get(executionArn) ?? [];
       list.push(resolve);
@@ -288,7 +298,7 @@ export class SfnEngine {
     for (let n = 0; n < 100 && (this.#queue.size || this.#drainScheduled || this.#acked.length); n++)
       this.#drain();
     this.#closed = true;
-    this.store.close();
+    await this.store.close();
   }
 
   // ---- scheduling -------------------------------------------------------------------------------
@@ -497,6 +507,8 @@ export class SfnEngine {
     if (cached) return cached;
     const row = this.store.getExecution(arn);
     if (row?.status !== 'RUNNING') return undefined;
+    // The running state lives in the journal (rows written before it keep it in the row itself).
+    if (row.rowid !== undefined) row.runtime = this.store.latestRuntime(row.rowid) ?? row.runtime;
     const ex = new ExecRuntime(
       this.#identity(row),
       this.#definition(row.revision_id),
@@ -607,7 +619,12 @@ export class SfnEngine {
     if (!roleArn.startsWith('arn:'))
       fail('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: roleArn: ${roleArn}'`);
     const type = str(i, 'type') ?? 'STANDARD';
-    if (type !== 'STANDARD' && type !== 'EXPRESS') fail('ValidationException', `Invalid type: ${type}`);
+    if (type === 'EXPRESS')
+      fail(
+        'ValidationException',
+        'EXPRESS state machines are not supported by the local engine (it would run them with Standard semantics); use STANDARD',
+      );
+    if (type !== 'STANDARD') fail('ValidationException', `Invalid type: ${type}`);
     const versionDescription = str(i, 'versionDescription');
     if (versionDescription !== undefined && !i.publish) {
       fail('ValidationException', 'Version description can only be set when publish is true');
@@ -971,7 +988,9 @@ export class SfnEngine {
   async #startExecution(i: Input) {
     const target = str(i, 'stateMachineArn', true);
     const p = this.#parseMachineArn(target);
-    const name = str(i, 'name') ?? randomUUID();
+    const given = str(i, 'name');
+    const generated = given === undefined;
+    const name = given ?? randomUUID();
     this.#checkName(name, 'execution name');
     const input = str(i, 'input') ?? '{}';
     if (Buffer.byteLength(input) > MAX_PAYLOAD)
@@ -1013,7 +1032,8 @@ export class SfnEngine {
     }
     const arn = `arn:${this.partition}:states:${this.region}:${this.accountId}:execution:${m.name}:${name}`;
     const existing = this.#active.get(arn);
-    const existingRow = existing ? undefined : this.store.getExecution(arn);
+    // A generated name is a fresh UUID: no earlier execution can have it.
+    const existingRow = existing || generated ? undefined : this.store.getExecution(arn);
     if (existing || existingRow) {
       const running = existing ? existing.running : existingRow?.status === 'RUNNING';
       const sameInput = (existing ? existing.id.input : existingRow?.input) === input;

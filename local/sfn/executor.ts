@@ -17,6 +17,7 @@ import type {
   WaitState,
 } from './asl/types';
 import { waitDueAt } from './asl/wait';
+import { envelopeValue, LambdaEnvelope, RawJson, UNTRUNCATED } from './history-codec';
 import type { ExecutionRow, ExecutionWrite, HistoryEvent } from './store';
 import type { ExecutionStatus } from './types';
 
@@ -36,7 +37,8 @@ interface TaskStep {
   k: 'task';
   seq: number;
   kind: 'invoke' | 'callback' | 'plain';
-  resource: string;
+  /** Written by earlier versions; not used. */
+  resource?: string;
   fn: string;
   payload: Json;
   token?: string;
@@ -70,6 +72,8 @@ interface Frame {
   def: (string | number)[];
   state: string;
   input: Json;
+  /** JSON text of `input` when the previous state already made it (not persisted). */
+  inputText?: string;
   entered: number;
   retryCount: number;
   attempts: number[];
@@ -161,6 +165,8 @@ function errorParts(e: unknown): { error: string; cause: string } {
 const MAX_DELAY_MS = 8.64e15;
 /** AWS's hard quota of history events per Standard execution. */
 const MAX_EVENTS = 25_000;
+/** AWS's maximum duration of a Standard execution: one year; past it the execution times out. */
+const MAX_EXECUTION_MS = 365 * 86_400_000;
 /** AWS's payload quota for state input/output. */
 const MAX_PAYLOAD = 256 * 1024;
 
@@ -191,6 +197,8 @@ export class ExecRuntime {
   dirty = false;
   readonly ready = new Set<number>();
   readonly #defCache = new Map<string, StateMachineDefinition>();
+  /** The executions-row fields as last written (the row is updated only when they change). */
+  #lastRow = '';
 
   constructor(
     readonly id: ExecIdentity,
@@ -207,6 +215,7 @@ export class ExecRuntime {
       this.error = row.error;
       this.cause = row.cause;
       this.stopDate = row.stop_date === null ? null : row.stop_date * 1000;
+      this.#lastRow = rowKey(row);
       this.data = row.runtime
         ? (JSON.parse(row.runtime) as RuntimeData)
         : { v: 1, nextEventId: 1, nextFrame: 1, seq: 0, frames: {} };
@@ -214,13 +223,15 @@ export class ExecRuntime {
     } else {
       this.inserted = false;
       this.data = { v: 1, nextEventId: 1, nextFrame: 1, seq: 0, frames: {} };
+      // A Standard execution runs at most one year (AWS quota), whatever its TimeoutSeconds says.
       const t = definition.TimeoutSeconds;
-      if (typeof t === 'number' && t > 0) this.data.timeoutDue = id.startDate + t * 1000;
+      const limit = typeof t === 'number' && t > 0 ? Math.min(t * 1000, MAX_EXECUTION_MS) : MAX_EXECUTION_MS;
+      this.data.timeoutDue = id.startDate + limit;
       this.dirty = true;
       this.statusChanges.push('RUNNING');
       const ev = this.#emit(null, 'ExecutionStarted', {
         input: id.input,
-        inputDetails: { truncated: false },
+        inputDetails: UNTRUNCATED,
         roleArn: id.roleArn,
         ...(id.versionArn ? { stateMachineVersionArn: id.versionArn } : {}),
         ...(id.aliasArn ? { stateMachineAliasArn: id.aliasArn } : {}),
@@ -322,35 +333,35 @@ export class ExecRuntime {
     const payload = (out.payload === undefined ? null : out.payload) as Json;
     if (s.kind === 'plain') {
       this.#emit(f, 'LambdaFunctionSucceeded', {
-        output: JSON.stringify(payload),
-        outputDetails: { truncated: false },
+        output: new RawJson(JSON.stringify(payload)),
+        outputDetails: UNTRUNCATED,
       });
       f.step = { k: 'done', ok: true, value: payload };
       this.ready.add(f.id);
       return;
     }
-    const envelope: Json = {
-      ExecutedVersion: out.executedVersion,
-      Payload: payload,
-      SdkHttpMetadata: {
-        AllHttpHeaders: {
-          'X-Amz-Executed-Version': [out.executedVersion],
-          'Content-Type': ['application/json'],
-        },
-        HttpHeaders: { 'X-Amz-Executed-Version': out.executedVersion, 'Content-Type': 'application/json' },
-        HttpStatusCode: out.statusCode,
-      },
-      SdkResponseMetadata: { RequestId: randomUUID() },
-      StatusCode: out.statusCode,
+    const env = new LambdaEnvelope(
+      out.executedVersion,
+      out.statusCode,
+      randomUUID(),
+      JSON.stringify(payload),
+    );
+    const details = {
+      resourceType: 'lambda',
+      resource: resourceName(s),
+      output: env,
     };
-    const details = { resourceType: 'lambda', resource: resourceName(s), output: JSON.stringify(envelope) };
     if (s.kind === 'callback') {
-      this.#emit(f, 'TaskSubmitted', { ...details, outputDetails: { truncated: false } });
+      this.#emit(f, 'TaskSubmitted', { ...details, outputDetails: UNTRUNCATED });
       s.submitted = true;
       return;
     }
-    this.#emit(f, 'TaskSucceeded', { ...details, outputDetails: { truncated: false } });
-    f.step = { k: 'done', ok: true, value: envelope };
+    this.#emit(f, 'TaskSucceeded', { ...details, outputDetails: UNTRUNCATED });
+    f.step = {
+      k: 'done',
+      ok: true,
+      value: envelopeValue(env.executedVersion, env.statusCode, env.requestId, payload) as Json,
+    };
     this.ready.add(f.id);
   }
 
@@ -370,8 +381,8 @@ export class ExecRuntime {
     this.#emit(t.frame, 'TaskSucceeded', {
       resourceType: 'lambda',
       resource: resourceName(t.step),
-      output: JSON.stringify(output),
-      outputDetails: { truncated: false },
+      output: new RawJson(JSON.stringify(output)),
+      outputDetails: UNTRUNCATED,
     });
     this.closedTokens.push(token);
     t.frame.step = { k: 'done', ok: true, value: output };
@@ -442,18 +453,22 @@ export class ExecRuntime {
       alias_arn: this.id.aliasArn,
       revision_id: this.id.revisionId,
       role_arn: this.id.roleArn,
-      runtime: this.running ? JSON.stringify(this.data) : null,
+      runtime: null,
       next_due: due,
       runnable: this.runnable() ? 1 : 0,
     };
+    const key = rowKey(row);
     const w: ExecutionWrite = {
       owner: this,
       row,
       insert: !this.inserted,
+      rowChanged: key !== this.#lastRow,
+      runtime: this.running ? JSON.stringify(this.data) : null,
       events: this.events,
       openTokens: this.openTokens,
       closedTokens: this.closedTokens,
     };
+    this.#lastRow = key;
     this.inserted = true;
     this.dirty = false;
     this.events = [];
@@ -497,9 +512,10 @@ export class ExecRuntime {
     }
     this.#emit(f, `${st.Type}StateEntered`, {
       name: f.state,
-      input: JSON.stringify(f.input),
-      inputDetails: { truncated: false },
+      input: new RawJson(f.inputText ?? JSON.stringify(f.input)),
+      inputDetails: UNTRUNCATED,
     });
+    f.inputText = undefined;
     f.step = { k: 'run' };
   }
 
@@ -522,8 +538,9 @@ export class ExecRuntime {
           return;
         }
         case 'Wait': {
-          const eff = effectiveInput(st, f.input, this.#ctx(f));
-          const due = waitDueAt(st as WaitState, eff, this.now());
+          const ctx = this.#ctx(f);
+          const eff = effectiveInput(st, f.input, ctx);
+          const due = waitDueAt(st as WaitState, eff, this.now(), ctx);
           if (due <= this.now()) f.step = { k: 'done', ok: true, value: eff };
           else {
             f.step = { k: 'wait', due: Math.min(due, MAX_DELAY_MS) };
@@ -531,7 +548,7 @@ export class ExecRuntime {
           return;
         }
         case 'Fail': {
-          const info = failInfo(st as FailState, f.input);
+          const info = failInfo(st as FailState, f.input, this.#ctx(f));
           this.#frameFailed(f, info.error, info.cause);
           return;
         }
@@ -563,7 +580,7 @@ export class ExecRuntime {
     const token = kind === 'callback' ? newTaskToken() : undefined;
     const ctx = this.#ctx(f, token);
     const eff = effectiveInput(st, f.input, ctx);
-    const { timeoutSeconds, heartbeatSeconds } = taskTimeouts(st, applyInputPath(st, f.input, ctx));
+    const { timeoutSeconds, heartbeatSeconds } = taskTimeouts(st, applyInputPath(st, f.input, ctx), ctx);
     let fn: string;
     let payload: Json;
     if (kind === 'plain') {
@@ -571,8 +588,8 @@ export class ExecRuntime {
       payload = eff;
       this.#emit(f, 'LambdaFunctionScheduled', {
         resource: res,
-        input: JSON.stringify(eff),
-        inputDetails: { truncated: false },
+        input: new RawJson(JSON.stringify(eff)),
+        inputDetails: UNTRUNCATED,
         ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
       });
       this.#emit(f, 'LambdaFunctionStarted', undefined);
@@ -591,14 +608,14 @@ export class ExecRuntime {
         resourceType: 'lambda',
         resource: r,
         region: this.id.region,
-        parameters: JSON.stringify(eff),
+        parameters: new RawJson(JSON.stringify(eff)),
         ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
         ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
       });
       this.#emit(f, 'TaskStarted', { resourceType: 'lambda', resource: r });
     }
     const now = this.now();
-    const step: TaskStep = { k: 'task', seq: ++this.data.seq, kind, resource: res, fn, payload };
+    const step: TaskStep = { k: 'task', seq: ++this.data.seq, kind, fn, payload };
     if (token) {
       step.token = token;
       this.openTokens.push({ token, frame: f.id });
@@ -644,9 +661,10 @@ export class ExecRuntime {
   }
 
   #startMap(f: Frame, st: MapState): void {
-    const eff = effectiveInput(st, f.input, this.#ctx(f));
-    const items = mapItems(st, eff);
-    const max = mapMaxConcurrency(st, eff);
+    const ctx = this.#ctx(f);
+    const eff = effectiveInput(st, f.input, ctx);
+    const items = mapItems(st, eff, ctx);
+    const max = mapMaxConcurrency(st, eff, ctx);
     mapProcessor(st);
     this.#emit(f, 'MapStateStarted', { length: items.length });
     if (!items.length) {
@@ -696,8 +714,8 @@ export class ExecRuntime {
     }
     this.#emit(f, `${st.Type}StateExited`, {
       name: f.state,
-      output: text,
-      outputDetails: { truncated: false },
+      output: new RawJson(text),
+      outputDetails: UNTRUNCATED,
     });
     const target = next ?? st.Next;
     if (st.Type === 'Succeed' || (st.End && !next) || !target) {
@@ -706,6 +724,7 @@ export class ExecRuntime {
     }
     f.state = target;
     f.input = out;
+    f.inputText = text;
     f.step = { k: 'enter' };
   }
 
@@ -862,7 +881,7 @@ export class ExecRuntime {
     this.cause = r.cause ?? null;
     const details: Record<string, unknown> =
       r.output !== undefined
-        ? { output: this.output, outputDetails: { truncated: false } }
+        ? { output: new RawJson(this.output as string), outputDetails: UNTRUNCATED }
         : {
             ...(r.error !== undefined ? { error: r.error } : {}),
             ...(r.cause !== undefined ? { cause: r.cause } : {}),
@@ -929,6 +948,11 @@ export class ExecRuntime {
   }
 
   #ctx(f: Frame, token?: string): ContextObject {
+    const t = token ?? (f.step.k === 'task' ? f.step.token : undefined);
+    // One context object per state entry (and retry and token): states read it several times.
+    const hit = this.#ctxCache.get(f);
+    if (hit && hit.e === f.entered && hit.r === f.retryCount && hit.s === f.state && hit.t === t)
+      return hit.ctx;
     this.#execCtx ??= {
       Id: this.id.arn,
       Input: this.inputJson,
@@ -937,16 +961,27 @@ export class ExecRuntime {
       StartTime: new Date(this.id.startDate).toISOString(),
       RedriveCount: 0,
     };
+    this.#machineCtx ??= { Id: this.id.versionArn ?? this.id.machineArn, Name: this.id.machineName };
     const ctx: ContextObject = {
       Execution: this.#execCtx,
       State: { EnteredTime: iso(f.entered), Name: f.state, RetryCount: f.retryCount },
-      StateMachine: { Id: this.id.versionArn ?? this.id.machineArn, Name: this.id.machineName },
+      StateMachine: this.#machineCtx,
     };
-    const t = token ?? (f.step.k === 'task' ? f.step.token : undefined);
     if (t) ctx.Task = { Token: t };
+    this.#ctxCache.set(f, { e: f.entered, r: f.retryCount, s: f.state, t, ctx });
     return ctx;
   }
+  readonly #ctxCache = new WeakMap<
+    Frame,
+    { e: number; r: number; s: string; t: string | undefined; ctx: ContextObject }
+  >();
+  #machineCtx?: ContextObject['StateMachine'];
   #execCtx?: ContextObject['Execution'];
+}
+
+/** The mutable fields of an execution row, to tell whether it needs rewriting. */
+function rowKey(r: ExecutionRow): string {
+  return `${r.status}|${r.next_due}|${r.runnable}|${r.stop_date}|${r.error}|${r.cause}|${r.output === null ? 0 : r.output.length}`;
 }
 
 function isReady(s: Step): boolean {

@@ -21,7 +21,7 @@ import type { ContextObject, Json } from './types';
 
 /** Literal argument; `fmt` holds the text around unescaped `{}` placeholders (for States.Format). */
 export type IntrinsicArg =
-  | { t: 'lit'; v: Json; fmt?: string[] }
+  | { t: 'lit'; v: Json; fmt?: string[]; openEscape?: string }
   | { t: 'path'; p: CompiledPath }
   | { t: 'call'; call: IntrinsicCall };
 
@@ -187,6 +187,7 @@ class Parser {
     this.pos++; // opening quote
     let value = '';
     let piece = '';
+    let openEscape: string | undefined;
     const fmt: string[] = [];
     for (;;) {
       if (this.pos >= s.length) this.error('unterminated string literal');
@@ -198,6 +199,9 @@ class Parser {
       if (c === '\\') {
         const n = s[this.pos + 1];
         if (n === undefined) this.error('unterminated string literal');
+        // Only \' \{ \} \\ are escapes; any other backslash is an "open escape", which AWS
+        // reports when the call is evaluated (a runtime error), not when the machine is created.
+        if (!"'{}\\".includes(n)) openEscape ??= `\\${n}`;
         value += n;
         piece += n;
         this.pos += 2;
@@ -215,7 +219,7 @@ class Parser {
       this.pos++;
     }
     fmt.push(piece);
-    return { t: 'lit', v: value, fmt };
+    return openEscape ? { t: 'lit', v: value, fmt, openEscape } : { t: 'lit', v: value, fmt };
   }
 }
 
@@ -260,6 +264,11 @@ const fail = (call: IntrinsicCall, msg: string): never => {
 function argValue(arg: IntrinsicArg, input: Json, ctx: ContextObject | undefined): Json {
   switch (arg.t) {
     case 'lit':
+      if (arg.openEscape)
+        throw new StatesError(
+          'States.Runtime',
+          `The intrinsic function string literal '${String(arg.v)}' contains an open escape '${arg.openEscape}': only \\' \\{ \\} and \\\\ are escapes`,
+        );
       return arg.v;
     case 'call':
       return evaluateCall(arg.call, input, ctx);
@@ -279,6 +288,10 @@ function argValue(arg: IntrinsicArg, input: Json, ctx: ContextObject | undefined
 const isObj = (v: Json): v is { [k: string]: Json } =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: Json): v is number => typeof v === 'number' && Number.isInteger(v);
+/** A number argument AWS rounds to the nearest integer ("If you specify a non-integer value ...,
+ * Step Functions will round it off to the nearest integer"); undefined for anything else. */
+const rounded = (v: Json): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : undefined;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const MAX_STRING = 10_000;
@@ -339,9 +352,10 @@ function evaluateCall(call: IntrinsicCall, input: Json, ctx: ContextObject | und
     case 'States.Array':
       return a;
     case 'States.ArrayPartition': {
-      const [arr, size] = a;
+      const arr = a[0];
+      const size = rounded(a[1]);
       if (!Array.isArray(arr)) return bad('the first argument must be an array');
-      if (!isInt(size) || size <= 0) return bad('the chunk size must be a positive integer');
+      if (size === undefined || size <= 0) return bad('the chunk size must be a positive integer');
       const out: Json[] = [];
       for (let i = 0; i < arr.length; i += size) out.push(arr.slice(i, i + size));
       return out;
@@ -353,8 +367,9 @@ function evaluateCall(call: IntrinsicCall, input: Json, ctx: ContextObject | und
       return arr.some((x) => canonical(x) === key);
     }
     case 'States.ArrayRange': {
-      const [first, last, step] = a;
-      if (!isInt(first) || !isInt(last) || !isInt(step)) return bad('start, end and step must be integers');
+      const [first, last, step] = [rounded(a[0]), rounded(a[1]), rounded(a[2])];
+      if (first === undefined || last === undefined || step === undefined)
+        return bad('start, end and step must be numbers');
       if (step === 0) return bad('the step cannot be 0');
       const count = Math.floor((last - first) / step) + 1;
       if (count > 1000) return bad(`the range would have ${count} items; at most 1000 are allowed`);
@@ -417,17 +432,17 @@ function evaluateCall(call: IntrinsicCall, input: Json, ctx: ContextObject | und
       return { ...x, ...y };
     }
     case 'States.MathRandom': {
-      const [start, end, seed] = a;
-      if (!isInt(start) || !isInt(end)) return bad('start and end must be integers');
+      const [start, end, seed] = [rounded(a[0]), rounded(a[1]), rounded(a[2] ?? null)];
+      if (start === undefined || end === undefined) return bad('start and end must be numbers');
       if (start < INT32_MIN || end > INT32_MAX) return bad('start and end must be 32-bit integers');
       if (end <= start) return bad('end must be greater than start');
-      if (a.length === 3 && !isInt(seed)) return bad('the seed must be an integer');
+      if (a.length === 3 && seed === undefined) return bad('the seed must be a number');
       const r = a.length === 3 ? seededRandom(seed as number) : Math.random();
       return start + Math.floor(r * (end - start));
     }
     case 'States.MathAdd': {
-      const [x, y] = a;
-      if (!isInt(x) || !isInt(y)) return bad('both values must be integers');
+      const [x, y] = [rounded(a[0]), rounded(a[1])];
+      if (x === undefined || y === undefined) return bad('both values must be numbers');
       if (x < INT32_MIN || x > INT32_MAX || y < INT32_MIN || y > INT32_MAX)
         return bad('values must be between -2147483648 and 2147483647');
       return x + y;

@@ -315,6 +315,8 @@ class PathParser {
           continue;
         }
         this.pos++;
+        // `.['name']`: a dot before bracket notation, as AWS's own examples write it (`$.abc.['def ghi']`).
+        if (s[this.pos] === '[') continue;
         if (s[this.pos] === '*') {
           this.pos++;
           segs.push({ k: 'wild' });

@@ -4,9 +4,9 @@ import { evaluateTemplate, readPath } from './paths';
 import type { ContextObject, Json, MapState, StateMachineDefinition } from './types';
 
 /** Items of a Map state (ItemsPath, default `$`; must be an array else States.Runtime). */
-export function mapItems(state: MapState, effectiveInput: Json): Json[] {
+export function mapItems(state: MapState, effectiveInput: Json, ctx?: ContextObject): Json[] {
   const path = state.ItemsPath ?? '$';
-  const items = path === '$' ? effectiveInput : readPath(path, effectiveInput);
+  const items = path === '$' ? effectiveInput : readPath(path, effectiveInput, ctx);
   if (!Array.isArray(items))
     throw new StatesError(
       'States.Runtime',
@@ -37,10 +37,10 @@ export function mapProcessor(state: MapState): StateMachineDefinition {
 }
 
 /** MaxConcurrency (or MaxConcurrencyPath resolved against `input`); 0 = unlimited. */
-export function mapMaxConcurrency(state: MapState, input: Json): number {
+export function mapMaxConcurrency(state: MapState, input: Json, ctx?: ContextObject): number {
   if (state.MaxConcurrency !== undefined) return state.MaxConcurrency;
   if (state.MaxConcurrencyPath !== undefined) {
-    const v = readPath(state.MaxConcurrencyPath, input);
+    const v = readPath(state.MaxConcurrencyPath, input, ctx);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
       throw new StatesError(
         'States.Runtime',

@@ -1,10 +1,10 @@
 /** Task timeouts and Fail state information. */
 import { StatesError } from './errors';
 import { readPath, readPathOrIntrinsic } from './paths';
-import type { FailState, Json, TaskState } from './types';
+import type { ContextObject, FailState, Json, TaskState } from './types';
 
-function positiveInt(field: string, path: string, input: Json): number {
-  const v = readPath(path, input);
+function positiveInt(field: string, path: string, input: Json, ctx?: ContextObject): number {
+  const v = readPath(path, input, ctx);
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
     throw new StatesError(
       'States.Runtime',
@@ -18,22 +18,27 @@ function positiveInt(field: string, path: string, input: Json): number {
 export function taskTimeouts(
   state: TaskState,
   input: Json,
+  ctx?: ContextObject,
 ): { timeoutSeconds?: number; heartbeatSeconds?: number } {
   const out: { timeoutSeconds?: number; heartbeatSeconds?: number } = {};
   if (state.TimeoutSeconds !== undefined) out.timeoutSeconds = state.TimeoutSeconds;
   else if (state.TimeoutSecondsPath !== undefined)
-    out.timeoutSeconds = positiveInt('TimeoutSecondsPath', state.TimeoutSecondsPath, input);
+    out.timeoutSeconds = positiveInt('TimeoutSecondsPath', state.TimeoutSecondsPath, input, ctx);
   if (state.HeartbeatSeconds !== undefined) out.heartbeatSeconds = state.HeartbeatSeconds;
   else if (state.HeartbeatSecondsPath !== undefined)
-    out.heartbeatSeconds = positiveInt('HeartbeatSecondsPath', state.HeartbeatSecondsPath, input);
+    out.heartbeatSeconds = positiveInt('HeartbeatSecondsPath', state.HeartbeatSecondsPath, input, ctx);
   return out;
 }
 
 /** Fail state's error and cause, resolving ErrorPath/CausePath (paths or intrinsic calls that must yield strings). */
-export function failInfo(state: FailState, input: Json): { error?: string; cause?: string } {
+export function failInfo(
+  state: FailState,
+  input: Json,
+  ctx?: ContextObject,
+): { error?: string; cause?: string } {
   const out: { error?: string; cause?: string } = {};
   const resolve = (field: string, expr: string): string => {
-    const v = readPathOrIntrinsic(field, expr, input);
+    const v = readPathOrIntrinsic(field, expr, input, ctx);
     if (typeof v !== 'string')
       throw new StatesError(
         'States.Runtime',

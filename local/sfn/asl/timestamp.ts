@@ -1,6 +1,11 @@
-/** RFC 3339 timestamps as Step Functions requires them (date, `T`, time, zone `Z` or `±hh:mm`). */
+/**
+ * Timestamps as the Amazon States Language requires them: the RFC 3339 profile of ISO 8601 with an
+ * uppercase `T` between date and time and an uppercase `Z` when no numeric offset is given
+ * (`2016-08-18T17:33:00Z`, `2016-08-18T17:33:00.5+08:00`). Lowercase `t`/`z`, a space separator, a
+ * missing zone or seconds are not timestamps.
+ */
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
@@ -12,7 +17,7 @@ export function parseTimestamp(s: string): number | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 60) return undefined;
   let offset = 0;
   const z = m[8];
-  if (z !== 'Z' && z !== 'z') {
+  if (z !== 'Z') {
     const oh = Number(z.slice(1, 3));
     const om = Number(z.slice(4, 6));
     if (oh > 23 || om > 59) return undefined;

@@ -93,6 +93,8 @@ const JSONATA_MSG =
 
 /** The optimised Lambda integration (request-response and callback). */
 const LAMBDA_INVOKE = /^arn:[^:]+:states:::lambda:invoke(\.waitForTaskToken)?$/;
+/** A Lambda function ARN, maybe qualified (the plain Lambda task). */
+const LAMBDA_FUNCTION = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/;
 const LAMBDA_FIELDS = ['FunctionName', 'Payload', 'InvocationType', 'ClientContext', 'Qualifier', 'LogType'];
 
 const RETRIER_FIELDS = [
@@ -452,6 +454,11 @@ class Validator {
     if (res !== undefined && !/^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+/.test(res))
       this.schema(`Value is not a valid resource ARN: '${res}'`, `${loc}/Resource`);
     if (res !== undefined && LAMBDA_INVOKE.test(res)) this.lambdaParameters(st.Parameters, loc);
+    else if (res !== undefined && /^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+/.test(res) && !LAMBDA_FUNCTION.test(res))
+      this.schema(
+        `The resource '${res}' is not supported by this engine: it runs Lambda tasks only (arn:aws:states:::lambda:invoke, arn:aws:states:::lambda:invoke.waitForTaskToken, or a Lambda function ARN); activities, .sync jobs and other service integrations are refused rather than run differently`,
+        `${loc}/Resource`,
+      );
     for (const [plain, viaPath] of [
       ['TimeoutSeconds', 'TimeoutSecondsPath'],
       ['HeartbeatSeconds', 'HeartbeatSecondsPath'],

@@ -121,6 +121,21 @@ describe('state machines', () => {
     expect(err3.message).toContain('/States/A');
   });
 
+  it('refuses EXPRESS machines rather than running them with Standard semantics', async () => {
+    const err = await rejectsWith(
+      h.client.send(
+        new CreateStateMachineCommand({
+          name: 'express',
+          definition: definition('pass-chain'),
+          roleArn: ROLE,
+          type: 'EXPRESS',
+        }),
+      ),
+      'ValidationException',
+    );
+    expect(err.message).toContain('EXPRESS');
+  });
+
   it('answers AWS errors for bad names, ARNs and unknown machines', async () => {
     await rejectsWith(
       h.client.send(

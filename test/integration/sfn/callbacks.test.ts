@@ -13,7 +13,6 @@ import {
   history,
   nextOpened,
   rejectsWith,
-  sleep,
   start,
   startHarness,
   waitFor,
@@ -106,8 +105,11 @@ describe('callbacks (lambda:invoke.waitForTaskToken)', () => {
     h.clock.advance(8_000);
     await h.client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
     h.clock.advance(8_000);
-    await sleep(150);
+    // 16 s after the start but 8 s after the heartbeat: once the engine has fired what is due, the
+    // task still runs.
+    await h.server.engine.settled();
     expect((await waitFor(h.client, arn, () => true)).status).toBe('RUNNING');
+    expect((await history(h.client, arn)).some((x) => x.type === 'TaskTimedOut')).toBe(false);
     h.clock.advance(3_000);
     const d = await waitFor(h.client, arn);
     expect(d).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
@@ -119,8 +121,9 @@ describe('callbacks (lambda:invoke.waitForTaskToken)', () => {
   it('a 60-day task timeout fires after the clock moves 60 days', async () => {
     const { arn, token } = await startReview({ heartbeat: 999_999_999, timeout: 60 * 86_400 });
     h.clock.advance(59 * 86_400_000);
-    await sleep(150);
+    await h.server.engine.settled();
     expect((await waitFor(h.client, arn, () => true)).status).toBe('RUNNING');
+    expect((await history(h.client, arn)).some((x) => x.type === 'TaskTimedOut')).toBe(false);
     h.clock.advance(86_400_000 + 1000);
     const d = await waitFor(h.client, arn);
     expect(d).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MovableClock, systemClock } from '../../../local/clock';
-import { createMachine, type Harness, sleep, start, startHarness, waitFor, waitForEvent } from './helpers';
+import { createMachine, type Harness, history, start, startHarness, waitFor, waitForEvent } from './helpers';
 
 describe('MovableClock', () => {
   let dir: string;
@@ -54,8 +54,10 @@ describe('engine on a movable clock', () => {
     const e = await start(h, await createMachine(h, 'long-wait'), {});
     await waitForEvent(h.client, e, (x) => x.type === 'WaitStateEntered');
     h.clock.advance(199 * 86_400_000);
-    await sleep(150);
+    // Once the engine has fired everything due at day 199, the Wait is still waiting.
+    await h.server.engine.settled();
     expect((await waitFor(h.client, e, () => true)).status).toBe('RUNNING');
+    expect((await history(h.client, e)).some((x) => x.type === 'WaitStateExited')).toBe(false);
     h.clock.advance(86_400_000);
     const d = await waitFor(h.client, e);
     expect(d).toMatchObject({ status: 'SUCCEEDED', output: '"woke up"' });
