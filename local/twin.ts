@@ -31,6 +31,7 @@ import {
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from './dynamodb';
 import { LocalEventBus } from './events';
 import { Gateway, type GatewayRoute, type HealthReport } from './gateway';
+import { admitLocal } from './http';
 import { LocalIdentity } from './identity';
 import { LocalLambda } from './lambda/invoker';
 import { concretePort } from './ports';
@@ -187,7 +188,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
 
   try {
-    const clock = options.clock ?? new MovableClock({ file: path.join(dataDir, 'clock.json') });
+    const clock = options.clock ?? new MovableClock({ file: path.join(dataDir, 'clock.json'), log });
     const gateway = new Gateway({ clock, webDist: options.webDist ?? path.join(REPO_ROOT, 'web/dist'), log });
     const httpPort = await gateway.listen(options.port ?? base.port, host);
     cleanups.push(() => gateway.close());
@@ -302,6 +303,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       region: LOCAL_AWS.region,
       accountId: LOCAL_AWS.accountId,
       pollIntervalMs: options.sfnPollIntervalMs,
+      // Same machine, not a page of another origin, AWS JSON 1.0 only (see admitLocal).
+      admit: (req) =>
+        admitLocal(req, { origins: () => gateway.origins, contentTypes: ['application/x-amz-json-1.0'] }),
     });
     cleanups.push(() => sfn.close());
 

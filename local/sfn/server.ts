@@ -20,6 +20,12 @@ export interface SfnServerOptions {
   accountId?: string;
   /** How often due timers are checked (default 100 ms). */
   pollIntervalMs?: number;
+  /**
+   * Checked first for every request; a refusal is answered as an AWS JSON error
+   * (`AccessDeniedException` for 403, `UnsupportedMediaTypeException` for 415) without reading the body.
+   * The twin passes its local-surface admission (same machine, no foreign Origin, AWS JSON content type).
+   */
+  admit?: (req: IncomingMessage) => { status: number; message: string } | undefined;
 }
 
 /** A running engine and its HTTP endpoint. */
@@ -49,6 +55,12 @@ export async function startSfnServer(opts: SfnServerOptions): Promise<SfnServer>
     pollIntervalMs: opts.pollIntervalMs,
   });
   const server = createServer((req, res) => {
+    const refused = opts.admit?.(req);
+    if (refused) {
+      const type = refused.status === 415 ? 'UnsupportedMediaTypeException' : 'AccessDeniedException';
+      send(res, refused.status, { __type: type, message: refused.message });
+      return;
+    }
     handle(engine, req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, { __type: 'InternalFailure', message: String(e) });
     });

@@ -629,6 +629,7 @@ describe('scheduler and clock', () => {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/_local/clock`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ advanceSeconds: 60 }),
       });
       expect(res.status).toBe(409);
