@@ -337,6 +337,9 @@ export class Gateway {
         kind: 'local',
         issuer: parts.identity.issuer,
         loginUrl: `${base}/api/auth/login`,
+        // On the page's own origin (whatever host name it was opened with): renewal and sign-out.
+        tokenEndpoint: `${base}/auth/token`,
+        revocationEndpoint: `${base}/auth/revoke`,
         clientId: parts.identity.clientId,
       },
     });

@@ -91,6 +91,8 @@ describe('startup', () => {
       kind: 'local',
       issuer: `${twin.url}/auth`,
       loginUrl: `${twin.url}/api/auth/login`,
+      tokenEndpoint: `${twin.url}/auth/token`,
+      revocationEndpoint: `${twin.url}/auth/revoke`,
       clientId: 'minsheng-web',
     });
   });
