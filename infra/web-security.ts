@@ -24,7 +24,11 @@ export const WEB_SECURITY = {
 export function contentSecurityPolicy(connectSources: readonly string[] = []): string {
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    // 'unsafe-eval': the task page compiles JSON Schemas in the browser with ajv (rjsf's
+    // @rjsf/validator-ajv8, and forms without a precompiled validator), which generates code with
+    // Function(). Without it the task page cannot validate (the twin's browser test stops at the
+    // first form). Dropping it needs precompiled validators in the browser for every schema.
+    "script-src 'self' 'unsafe-eval'",
     // Ant Design injects its CSS-in-JS styles at run time.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
