@@ -16,10 +16,11 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -97,8 +98,13 @@ async function launcherClasses(
   const key = createHash('sha256').update(source).update(path.basename(dir)).digest('hex').slice(0, 16);
   const classes = path.join(cacheDir, `dynamodb-launcher-${key}`);
   if (existsSync(path.join(classes, `${LAUNCHER_CLASS}.class`))) return { classes };
-  await mkdir(cacheDir, { recursive: true });
-  const tmp = await mkdtemp(path.join(cacheDir, 'dynamodb-launcher-tmp-'));
+  let tmp: string;
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    tmp = await mkdtemp(path.join(cacheDir, 'dynamodb-launcher-tmp-'));
+  } catch (e) {
+    return { error: `cannot write ${cacheDir}: ${(e as Error).message}` };
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       execFile(
@@ -120,6 +126,30 @@ async function launcherClasses(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * {@link launcherClasses} in the given cache folder, else the repository's, else (a read-only
+ * node_modules) a folder of this user's under the system's temporary folder.
+ */
+async function launcherClassesAnywhere(
+  dir: string,
+  cacheDir: string | undefined,
+): Promise<{ classes: string } | { error: string }> {
+  if (cacheDir) return launcherClasses(dir, cacheDir);
+  const first = await launcherClasses(dir, defaultCacheDir());
+  if ('classes' in first) return first;
+  const uid = process.getuid?.() ?? 'user';
+  const fallback = path.join(os.tmpdir(), `minsheng-cache-${uid}`);
+  // Only a folder this user owns: another user could otherwise plant classes java would run.
+  try {
+    await mkdir(fallback, { recursive: true, mode: 0o700 });
+    if (process.getuid && statSync(fallback).uid !== process.getuid()) return first;
+  } catch {
+    return first;
+  }
+  const second = await launcherClasses(dir, fallback);
+  return 'classes' in second ? second : first;
 }
 
 function jarDir(): string {
@@ -230,7 +260,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions): Promise<Dy
   const launcher =
     opts.launcher === false
       ? { error: 'launcher turned off' }
-      : await launcherClasses(dir, opts.cacheDir ?? defaultCacheDir());
+      : await launcherClassesAnywhere(dir, opts.cacheDir);
   const hardened = 'classes' in launcher;
   if (!hardened && opts.launcher !== false) {
     log(
