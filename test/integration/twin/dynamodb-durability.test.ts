@@ -15,11 +15,13 @@ import { freePort } from '../../../local/ports';
 import { killCampaign } from '../../fixtures/twin/dynamodb-kill-campaign';
 
 describe('acknowledged transactions survive kill -9 of DynamoDB Local', () => {
-  it('keeps every one of 10 large TransactWriteItems acknowledged right before a SIGKILL of the whole group', async () => {
-    const r = await killCampaign({ rounds: 10, launcher: true });
+  // The bare jar loses such a transaction in 21 of 25 rounds (bench): 8 rounds without a loss would
+  // happen to it about once in 2 million runs (once in 256 at the 3-in-6 rate).
+  it('keeps every one of 8 large TransactWriteItems acknowledged right before a SIGKILL of the whole group', async () => {
+    const r = await killCampaign({ rounds: 8, launcher: true });
     expect(r.hardened).toBe(true);
     expect(r.irregular).toEqual([]);
-    expect(r.acknowledged).toHaveLength(10);
+    expect(r.acknowledged).toHaveLength(8);
     expect(r.lost).toEqual([]);
   });
 });
