@@ -58,6 +58,16 @@ public final class MinshengDynamoDbLocal {
     }
     if (bound == 0) fail("no ServerConnector to bind to " + host);
     Object handler = field(proxy, "serverHandler");
+    // Every field the commit wait reads, checked now: a jar whose internals changed fails at start,
+    // not at its first write.
+    try {
+      Object primary = fieldOf(AbstractLocalDynamoDBServerHandler.class, handler, "primaryHandler");
+      fieldOf(LocalDynamoDBRequestHandler.class, primary, "dbRequestHandlers");
+      LocalDBClient.class.getDeclaredField("dbAccess");
+      SQLiteDBAccess.class.getDeclaredField("queue");
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      fail("the DynamoDB Local internals this launcher relies on have changed: " + e);
+    }
     Handler inner = jetty.getHandler();
     jetty.setHandler(new Handler.Wrapper(inner) {
       @Override
