@@ -6,7 +6,7 @@
  */
 import { machine, type Row, writeResult } from './lib';
 
-const SUITES = ['sfn', 'api', 'web'] as const;
+const SUITES = ['sfn', 'api', 'web', 'dynamodb'] as const;
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -61,7 +61,30 @@ export interface AppConfig {
    * e.g. the ICP-filed custom domain the site is served from in the China partition.
    */
   readonly extraWebOrigins: readonly string[];
+  /**
+   * The SNS topic every alarm goes to (`minsheng:alarmTopic`): an ARN, or a topic name in the
+   * deployment account and region. Undefined: the city stack creates one.
+   */
+  readonly alarmTopic?: string;
+  /**
+   * Concurrency reserved for each function of each county stack (`minsheng:countyReservedConcurrency`,
+   * default {@link DEFAULT_COUNTY_RESERVED_CONCURRENCY}); 0 reserves none.
+   */
+  readonly countyReservedConcurrency: number;
+  /** The account's Lambda concurrency quota the reservations must fit in (`minsheng:accountConcurrency`, default 1000). */
+  readonly accountConcurrency: number;
+  /**
+   * A CLOUDFRONT-scope AWS WAF web ACL (ARN) for the API edge (`minsheng:apiWebAcl`). Undefined: one is
+   * created in us-east-1 when the region is known and outside China.
+   */
+  readonly apiWebAcl?: string;
 }
+
+/** Concurrency reserved per county function unless `minsheng:countyReservedConcurrency` says otherwise. */
+export const DEFAULT_COUNTY_RESERVED_CONCURRENCY = 3;
+
+/** Lambda keeps this much of the account's concurrency unreserved; reservations must leave it. */
+export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
 
 /** A context value that is missing or malformed. */
 export class InvalidContextError extends Error {
@@ -176,7 +199,52 @@ export function readAppConfig(source: ContextSource, env: NodeJS.ProcessEnv = pr
     if (!/^https:\/\/[^/]+$/.test(o))
       throw new InvalidContextError('minsheng:webOrigins', `${o} is not an https origin`);
   }
-  return { city, counties, identity, region, account, extraWebOrigins };
+  const alarmTopic = source.tryGetContext('minsheng:alarmTopic');
+  if (
+    alarmTopic !== undefined &&
+    (typeof alarmTopic !== 'string' || !/^(arn:[\w-]+:sns:[\w-]+:\d{12}:)?[\w-]{1,256}$/.test(alarmTopic))
+  )
+    throw new InvalidContextError('minsheng:alarmTopic', 'expected an SNS topic ARN or topic name');
+  const countyReservedConcurrency = readCount(
+    'minsheng:countyReservedConcurrency',
+    source.tryGetContext('minsheng:countyReservedConcurrency'),
+    DEFAULT_COUNTY_RESERVED_CONCURRENCY,
+  );
+  const accountConcurrency = readCount(
+    'minsheng:accountConcurrency',
+    source.tryGetContext('minsheng:accountConcurrency'),
+    1000,
+  );
+  const apiWebAcl = source.tryGetContext('minsheng:apiWebAcl');
+  if (
+    apiWebAcl !== undefined &&
+    (typeof apiWebAcl !== 'string' ||
+      !/^arn:[\w-]+:wafv2:us-east-1:\d{12}:global\/webacl\/.+/.test(apiWebAcl))
+  )
+    throw new InvalidContextError(
+      'minsheng:apiWebAcl',
+      'expected the ARN of a CLOUDFRONT-scope web ACL (wafv2, us-east-1, global)',
+    );
+  return {
+    city,
+    counties,
+    identity,
+    region,
+    account,
+    extraWebOrigins,
+    alarmTopic: alarmTopic as string | undefined,
+    countyReservedConcurrency,
+    accountConcurrency,
+    apiWebAcl: apiWebAcl as string | undefined,
+  };
+}
+
+function readCount(key: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+    throw new InvalidContextError(key, `expected a whole number >= 0, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 /** `Minsheng-County-340102`: the county stack's construct id (and default stack name). */
@@ -186,6 +254,12 @@ export function countyStackId(code: string): string {
 
 /** The city stack's construct id. */
 export const CITY_STACK_ID = 'Minsheng-City';
+
+/** The API edge stack (CloudFront + AWS WAF in front of the APIs). */
+export const EDGE_STACK_ID = 'Minsheng-Edge';
+
+/** The us-east-1 stack holding the API edge's web ACL. */
+export const FIREWALL_STACK_ID = 'Minsheng-EdgeFirewall';
 
 /** The stack that writes the web app's `config.json` once every API exists. */
 export const WEB_CONFIG_STACK_ID = 'Minsheng-WebConfig';

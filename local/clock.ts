@@ -13,6 +13,16 @@ export interface Clock {
 /** The real time. */
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** The most one move may advance a movable clock: ten years. */
+export const MAX_ADVANCE_MS = 3653 * 86_400_000;
+/** The latest time a movable clock may show (2200-01-01T00:00:00Z): every date stays printable. */
+export const MAX_CLOCK_MS = Date.UTC(2200, 0, 1);
+
+/** A move a movable clock refuses (backwards, not finite, too far, or past {@link MAX_CLOCK_MS}). */
+export class ClockMoveError extends RangeError {
+  override name = 'ClockMoveError';
+}
+
 /** Options of {@link MovableClock}. */
 export interface MovableClockOptions {
   /** JSON file holding `{"offsetMs": n}`; read at construction, rewritten on every move, so a
@@ -20,13 +30,17 @@ export interface MovableClockOptions {
   file?: string;
   /** Clock to offset from (default: the system clock). */
   base?: Clock;
+  /** Told when the file held an offset this clock cannot use (and what it did instead). */
+  log?: (line: string) => void;
 }
 
 /**
  * A clock that runs with real time plus an offset that only moves forward through `advance`
- * (or is set outright through `offset`/`setNow`). LOCAL ONLY: for tests and the local twin, so a
- * year of deadlines runs in seconds. Listeners registered with `subscribe` hear every move, so
- * pollers can react at once instead of at their next tick.
+ * (or is set outright through `offset`/`setNow`, for tests). LOCAL ONLY: for tests and the local
+ * twin, so a year of deadlines runs in seconds. Every move is bounded: finite, at most
+ * {@link MAX_ADVANCE_MS} at a time, never past {@link MAX_CLOCK_MS}; a file holding an offset out of
+ * those bounds (written by hand, or by a twin before them) is clamped, never a reason not to start.
+ * Listeners registered with `subscribe` hear every move, so pollers can react at once.
  */
 export class MovableClock implements Clock {
   #offset = 0;
@@ -38,7 +52,17 @@ export class MovableClock implements Clock {
     const o = typeof opts === 'string' ? { file: opts } : opts;
     this.#file = o.file;
     this.#base = o.base ?? systemClock;
-    if (this.#file) this.#offset = readOffset(this.#file);
+    if (this.#file) {
+      const stored = readOffset(this.#file, o.log);
+      const max = MAX_CLOCK_MS - this.#base.now();
+      if (stored > max) {
+        o.log?.(
+          `clock: ${this.#file} put the clock after ${new Date(MAX_CLOCK_MS).toISOString()}; it starts at that date instead`,
+        );
+        this.#offset = max;
+        this.#persist();
+      } else this.#offset = stored;
+    }
   }
 
   now(): number {
@@ -51,16 +75,20 @@ export class MovableClock implements Clock {
   }
 
   set offset(ms: number) {
-    if (!Number.isFinite(ms)) throw new RangeError(`clock offset must be a finite number, got ${ms}`);
+    if (!Number.isFinite(ms)) throw new ClockMoveError(`clock offset must be a finite number, got ${ms}`);
+    if (this.#base.now() + ms > MAX_CLOCK_MS)
+      throw new ClockMoveError(`the clock cannot go past ${new Date(MAX_CLOCK_MS).toISOString()}`);
     this.#offset = ms;
     this.#persist();
     const now = this.now();
     for (const l of this.#listeners) l(now);
   }
 
-  /** Moves the clock forward by `ms` milliseconds; returns the new now. */
+  /** Moves the clock forward by `ms` milliseconds (0 to {@link MAX_ADVANCE_MS}); returns the new now. */
   advance(ms: number): number {
-    if (!(ms >= 0)) throw new RangeError(`a clock only advances (ms >= 0), got ${ms}`);
+    if (!(ms >= 0)) throw new ClockMoveError(`a clock only advances (ms >= 0), got ${ms}`);
+    if (!(ms <= MAX_ADVANCE_MS))
+      throw new ClockMoveError(`one move advances at most ${MAX_ADVANCE_MS / 86_400_000} days, got ${ms} ms`);
     this.offset = this.#offset + ms;
     return this.now();
   }
@@ -86,7 +114,8 @@ export class MovableClock implements Clock {
   }
 }
 
-function readOffset(file: string): number {
+/** The stored offset; 0 (with a note) when the file is missing or holds no finite number. */
+function readOffset(file: string, log?: (line: string) => void): number {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -94,9 +123,16 @@ function readOffset(file: string): number {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw e;
   }
-  const v = (JSON.parse(text) as { offsetMs?: unknown }).offsetMs;
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new Error(`bad clock file ${file}: offsetMs must be a number`);
+  let v: unknown;
+  try {
+    v = (JSON.parse(text) as { offsetMs?: unknown }).offsetMs;
+  } catch {
+    v = undefined;
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    log?.(`clock: ${file} holds no finite offsetMs; the clock starts at the real time`);
+    return 0;
+  }
   return v;
 }
 

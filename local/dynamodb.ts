@@ -4,14 +4,25 @@
  * its credentials or region), plus the tables of `functions/core/table.ts`.
  *
  * The package's own `spawn()` is not used: it cannot pass `-disableTelemetry` (the twin must not
- * phone home, and the machine may be offline) nor JVM options, so the twin starts the same jar itself.
+ * phone home, and the machine may be offline) nor JVM options, so the twin starts the same jar itself,
+ * through a small launcher (`dynamodb-launcher/MinshengDynamoDbLocal.java`, compiled once with the
+ * JDK's javac and cached) that fixes what no flag of the jar can:
+ * - the jar binds every interface; the launcher binds 127.0.0.1 only;
+ * - the jar answers TransactWriteItems before SQLite has committed it (its commit is queued, not
+ *   awaited), so a kill -9 right after the answer rolls the transaction back; the launcher holds the
+ *   answer of every write until the commit has run;
+ * - requests carrying an Origin header (browsers) are refused.
+ * Without a JDK (no javac) the jar starts as it is and the twin says what that means.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTimeToLiveCommand,
@@ -32,6 +43,11 @@ export interface DynamoDbLocal {
   /** `http://127.0.0.1:<port>`: what `AWS_ENDPOINT_URL_DYNAMODB` is set to. */
   endpoint: string;
   pid: number;
+  /**
+   * True when the launcher runs: listening on 127.0.0.1 only, every write answered after its commit.
+   * False when no JDK was found and the bare jar runs (every interface; see docs/local-twin.md).
+   */
+  hardened: boolean;
   /** Resolves true while the server answers ListTables. */
   ping(): Promise<boolean>;
   /** Stops java (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
@@ -45,6 +61,95 @@ export interface DynamoDbLocalOptions {
   log?: (line: string) => void;
   /** How long to wait for the first answer. */
   startTimeoutMs?: number;
+  /**
+   * Where the compiled launcher is cached (shared by every data folder: it depends only on the
+   * launcher source and the jar). @default `<repo>/node_modules/.cache/minsheng`
+   */
+  cacheDir?: string;
+  /** false starts the bare jar even when a JDK is there (for side-by-side measurements). @default true */
+  launcher?: boolean;
+}
+
+const LAUNCHER_SOURCE = fileURLToPath(
+  new URL('./dynamodb-launcher/MinshengDynamoDbLocal.java', import.meta.url),
+);
+const LAUNCHER_CLASS = 'MinshengDynamoDbLocal';
+
+function defaultCacheDir(): string {
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'minsheng');
+}
+
+function classPath(dir: string, ...first: string[]): string {
+  return [...first, path.join(dir, 'DynamoDBLocal.jar'), path.join(dir, 'DynamoDBLocal_lib', '*')].join(
+    path.delimiter,
+  );
+}
+
+/**
+ * The folder of the compiled launcher, compiling it on first use (about 3 s) into a cache keyed by
+ * the source and the jar version; the reason instead when there is no javac (a JRE without the JDK)
+ * or it fails.
+ */
+async function launcherClasses(
+  dir: string,
+  cacheDir: string,
+): Promise<{ classes: string } | { error: string }> {
+  const source = readFileSync(LAUNCHER_SOURCE);
+  const key = createHash('sha256').update(source).update(path.basename(dir)).digest('hex').slice(0, 16);
+  const classes = path.join(cacheDir, `dynamodb-launcher-${key}`);
+  if (existsSync(path.join(classes, `${LAUNCHER_CLASS}.class`))) return { classes };
+  let tmp: string;
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    tmp = await mkdtemp(path.join(cacheDir, 'dynamodb-launcher-tmp-'));
+  } catch (e) {
+    return { error: `cannot write ${cacheDir}: ${(e as Error).message}` };
+  }
+  try {
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        'javac',
+        ['-nowarn', '-Xlint:none', '-d', tmp, '-cp', classPath(dir), LAUNCHER_SOURCE],
+        { timeout: 120_000 },
+        (err, _stdout, stderr) => (err ? reject(new Error(stderr.trim() || err.message)) : resolve()),
+      );
+    });
+    try {
+      await rename(tmp, classes);
+    } catch (e) {
+      // Another twin compiled it at the same time: theirs is as good.
+      if (!existsSync(path.join(classes, `${LAUNCHER_CLASS}.class`))) throw e;
+    }
+    return { classes };
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0] };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * {@link launcherClasses} in the given cache folder, else the repository's, else (a read-only
+ * node_modules) a folder of this user's under the system's temporary folder.
+ */
+async function launcherClassesAnywhere(
+  dir: string,
+  cacheDir: string | undefined,
+): Promise<{ classes: string } | { error: string }> {
+  if (cacheDir) return launcherClasses(dir, cacheDir);
+  const first = await launcherClasses(dir, defaultCacheDir());
+  if ('classes' in first) return first;
+  const uid = process.getuid?.() ?? 'user';
+  const fallback = path.join(os.tmpdir(), `minsheng-cache-${uid}`);
+  // Only a folder this user owns: another user could otherwise plant classes java would run.
+  try {
+    await mkdir(fallback, { recursive: true, mode: 0o700 });
+    if (process.getuid && statSync(fallback).uid !== process.getuid()) return first;
+  } catch {
+    return first;
+  }
+  const second = await launcherClasses(dir, fallback);
+  return 'classes' in second ? second : first;
 }
 
 function jarDir(): string {
@@ -152,14 +257,25 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions): Promise<Dy
   if (await portInUse(opts.port)) {
     throw new DynamoDbStartError(`port ${opts.port} is already in use (another twin?); set DYNAMODB_PORT`);
   }
+  const launcher =
+    opts.launcher === false
+      ? { error: 'launcher turned off' }
+      : await launcherClassesAnywhere(dir, opts.cacheDir);
+  const hardened = 'classes' in launcher;
+  if (!hardened && opts.launcher !== false) {
+    log(
+      `DynamoDB Local: no JDK to compile the launcher (${launcher.error}); the bare jar listens on every interface and may lose the last acknowledged transaction on kill -9 (see docs/local-twin.md)`,
+    );
+  }
   const javaArgs = [
     // Serial GC and the C1 compiler only: fewer threads, half the CPU to start, and no loss of
     // throughput (measured here), which SQLite bounds anyway.
     '-XX:+UseSerialGC',
     '-XX:TieredStopAtLevel=1',
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    path.join(dir, 'DynamoDBLocal.jar'),
+    ...(hardened
+      ? ['-Dminsheng.host=127.0.0.1', '-cp', classPath(dir, launcher.classes), LAUNCHER_CLASS]
+      : ['-jar', path.join(dir, 'DynamoDBLocal.jar')]),
     '-port',
     String(opts.port),
     '-dbPath',
@@ -231,6 +347,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions): Promise<Dy
     port: opts.port,
     endpoint,
     pid: javaPid,
+    hardened,
     ping: () => (exited ? Promise.resolve(false) : listTablesRaw(endpoint, 5000)),
     close() {
       closing ??= (async () => {

@@ -18,7 +18,7 @@ import { CITY_SOURCE, countyOfSource, STATES_SOURCE, sourceOf } from '../contrac
 import type { EventOrigin, EventRuleSpec } from '../functions/events';
 import { type Clock, isSubscribable } from './clock';
 import { LOCAL_AWS, names } from './config';
-import { readBody, sendJson } from './http';
+import { BodyTooLargeError, readBody, sendJson } from './http';
 import type { LambdaInvoker } from './sfn/types';
 
 /** A PutEvents request entry as the SDK sends it. */
@@ -322,7 +322,10 @@ export class LocalEventBus {
     };
   }
 
-  /** Serves the AWS JSON 1.1 endpoint (`POST /_aws/events`). */
+  /**
+   * Serves the AWS JSON 1.1 endpoint (`POST /_aws/events`). The gateway admits only same-machine,
+   * same-origin callers with `application/x-amz-json-1.1` before it gets here (see admitLocal).
+   */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() };
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -343,6 +346,15 @@ export class LocalEventBus {
       }
       sendJson(res, 200, this.putEvents(input.Entries ?? []), headers);
     } catch (e) {
+      if (e instanceof BodyTooLargeError) {
+        sendJson(
+          res,
+          413,
+          { __type: 'RequestEntityTooLargeException', message: 'Request size exceeded 1 MB' },
+          { ...headers, connection: 'close' },
+        );
+        return;
+      }
       const err =
         e instanceof EventsApiError ? e : new EventsApiError('InternalException', (e as Error).message);
       sendJson(

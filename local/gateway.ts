@@ -11,7 +11,13 @@
  * - `/auth/...`: the local identity issuer (see identity.ts).
  * - `POST /_aws/events`: the EventBridge endpoint (see events.ts).
  * - `GET|POST /_local/clock`: LOCAL ONLY, read or advance the twin's clock.
- * - everything else: the web app from `web/dist` (SPA fallback to index.html).
+ * - everything else: the web app from `web/dist` (SPA fallback to index.html), with the security
+ *   headers CloudFront adds in AWS (infra/web-security.ts).
+ *
+ * The two twin-only surfaces (`/_aws/events`, `/_local/clock`) admit only callers on this machine
+ * that are not pages of another origin, with the JSON content types AWS requires (see admitLocal in
+ * http.ts). CORS on the APIs allows only the app's own origin, as the deployed APIs allow only the
+ * CloudFront one.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -22,16 +28,33 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type WebConfigDocument, webConfigDocument } from '../functions/core/web-config';
 import type { StackKind } from '../functions/registry';
 import type { HttpMethod } from '../functions/routes';
+import { securityHeaders } from '../infra/web-security';
 import type { AuthorizerResult } from './authorizer';
-import { type Clock, MovableClock } from './clock';
+import { type Clock, ClockMoveError, MAX_ADVANCE_MS, MAX_CLOCK_MS, MovableClock } from './clock';
 import { LOCAL_AWS, names, type OrgRef } from './config';
 import type { LocalEventBus } from './events';
-import { BodyTooLargeError, readBody, sendJson } from './http';
+import {
+  admitLocal,
+  BodyTooLargeError,
+  type LocalAdmission,
+  loopbackOrigins,
+  readBody,
+  sendJson,
+  sendTooLarge,
+} from './http';
 import type { LocalIdentity } from './identity';
 import type { LambdaInvoker } from './sfn/types';
 
-/** API Gateway's request payload limit. */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * The largest request body the twin's APIs take: Lambda's synchronous invocation limit (6 MB). The
+ * HTTP API itself accepts 10 MB, but a Lambda integration cannot be invoked with more than 6 MB, so a
+ * larger body never reaches a function in AWS either; the twin refuses it at the door with 413,
+ * before reading it.
+ */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+/** The security headers of every web response (the CloudFront policy's; the APIs share the origin). */
+const WEB_HEADERS = securityHeaders();
 /** API Gateway's integration timeout (HTTP API: 30 s). */
 const INTEGRATION_TIMEOUT_MS = 30_000;
 
@@ -237,10 +260,17 @@ export class Gateway {
       sendJson(res, report.ok ? 200 : 503, report, { 'cache-control': 'no-store' });
       return;
     }
-    if (p === '/_local/clock') return this.#clockEndpoint(req, res);
+    if (p === '/_local/clock') {
+      const refused = admitLocal(req, this.#admission('application/json'));
+      if (refused) {
+        const code = refused.status === 415 ? 'UnsupportedMediaType' : 'Forbidden';
+        return sendJson(res, refused.status, { code, message: refused.message });
+      }
+      return this.#clockEndpoint(req, res);
+    }
     if (p === '/config.json' && req.method === 'GET') {
       if (!parts) return unavailable(res);
-      sendJson(res, 200, this.#configJson(req, parts), { 'cache-control': 'no-store' });
+      sendJson(res, 200, this.#configJson(req, parts), { ...WEB_HEADERS, 'cache-control': 'no-store' });
       return;
     }
     if (p === '/auth' || p.startsWith('/auth/')) {
@@ -248,13 +278,22 @@ export class Gateway {
       try {
         if (await parts.identity.handle(req, res, p.slice('/auth'.length))) return;
       } catch (e) {
-        if (e instanceof BodyTooLargeError)
-          return sendJson(res, 413, { message: 'Request Entity Too Large' });
+        if (e instanceof BodyTooLargeError) return sendTooLarge(req, res);
         throw e;
       }
       return sendJson(res, 404, { message: 'Not Found' });
     }
     if (p === '/_aws/events' || p === '/_aws/events/') {
+      const refused = admitLocal(req, this.#admission('application/x-amz-json-1.1'));
+      if (refused) {
+        const type = refused.status === 415 ? 'UnsupportedMediaTypeException' : 'AccessDeniedException';
+        return sendJson(
+          res,
+          refused.status,
+          { __type: type, message: refused.message },
+          { 'content-type': 'application/x-amz-json-1.1' },
+        );
+      }
       if (!parts) return unavailable(res);
       return parts.bus.handle(req, res);
     }
@@ -264,6 +303,15 @@ export class Gateway {
       return this.#api(req, res, url, api, parts);
     }
     return this.#static(req, res, p);
+  }
+
+  /** The app's own origins: the gateway's port under the loopback names. */
+  get origins(): readonly string[] {
+    return loopbackOrigins(this.#port);
+  }
+
+  #admission(contentType: string): LocalAdmission {
+    return { origins: () => this.origins, contentTypes: [contentType] };
   }
 
   /** `{stack, kind, rest}` for `/api/...` and `/county/<code>/api/...`; undefined for other paths. */
@@ -289,6 +337,9 @@ export class Gateway {
         kind: 'local',
         issuer: parts.identity.issuer,
         loginUrl: `${base}/api/auth/login`,
+        // On the page's own origin (whatever host name it was opened with): renewal and sign-out.
+        tokenEndpoint: `${base}/auth/token`,
+        revocationEndpoint: `${base}/auth/revoke`,
         clientId: parts.identity.clientId,
       },
     });
@@ -312,18 +363,29 @@ export class Gateway {
       });
       return;
     }
-    let seconds: unknown;
+    const bad = (message: string) => sendJson(res, 400, { code: 'ValidationFailed', message });
+    let body: unknown;
     try {
-      seconds = (JSON.parse((await readBody(req, 4096)).toString('utf8')) as { advanceSeconds?: unknown })
-        .advanceSeconds;
-    } catch {
-      seconds = undefined;
+      body = JSON.parse((await readBody(req, 4096)).toString('utf8'));
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) return sendTooLarge(req, res);
+      return bad('请求体须为 JSON：{"advanceSeconds": <秒数>}');
     }
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-      sendJson(res, 400, { message: 'body must be {"advanceSeconds": <number >= 0>}' });
-      return;
+    const keys = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : undefined;
+    const seconds = (body as { advanceSeconds?: unknown } | undefined)?.advanceSeconds;
+    const maxSeconds = MAX_ADVANCE_MS / 1000;
+    if (keys?.length !== 1 || keys[0] !== 'advanceSeconds' || typeof seconds !== 'number')
+      return bad('请求体须为 {"advanceSeconds": <秒数>}');
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > maxSeconds)
+      return bad(`advanceSeconds 须在 0 到 ${maxSeconds}（十年）之间：时钟只能向前拨`);
+    if (clock.now() + seconds * 1000 > MAX_CLOCK_MS)
+      return bad(`时钟不能拨到 ${new Date(MAX_CLOCK_MS).toISOString()} 之后`);
+    try {
+      clock.advance(seconds * 1000);
+    } catch (e) {
+      if (e instanceof ClockMoveError) return bad(e.message);
+      throw e;
     }
-    clock.advance(seconds * 1000);
     sendJson(res, 200, { now: new Date(clock.now()).toISOString(), movable: true, offsetMs: clock.offset });
   }
 
@@ -337,22 +399,27 @@ export class Gateway {
     const requestId = randomUUID();
     const baseHeaders: Record<string, string> = { 'apigw-requestid': requestId };
     const origin = req.headers.origin;
-    if (origin) {
-      baseHeaders['access-control-allow-origin'] = origin;
-      baseHeaders.vary = 'Origin';
-    }
+    // Only the app's own origin is allowed, as the deployed APIs allow only the CloudFront origin; any
+    // other origin gets no CORS headers, so the browser keeps the answer from the page.
+    const allowed = origin !== undefined && this.origins.includes(origin);
+    if (origin) baseHeaders.vary = 'Origin';
+    if (allowed) baseHeaders['access-control-allow-origin'] = origin;
     if (!api.known) return sendJson(res, 404, { message: 'Not Found' }, baseHeaders);
     const method = (req.method ?? 'GET').toUpperCase();
     // CORS preflight, answered by API Gateway itself when the API has a CORS configuration.
     if (method === 'OPTIONS' && origin && req.headers['access-control-request-method']) {
-      res.writeHead(204, {
-        ...baseHeaders,
-        'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
-        'access-control-allow-headers': String(
-          req.headers['access-control-request-headers'] ?? 'authorization,content-type',
-        ),
-        'access-control-max-age': '600',
-      });
+      res.writeHead(
+        204,
+        allowed
+          ? {
+              ...baseHeaders,
+              'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+              'access-control-allow-headers': 'authorization,content-type,idempotency-key,if-match',
+              'access-control-expose-headers': 'etag,location',
+              'access-control-max-age': '3600',
+            }
+          : baseHeaders,
+      );
       res.end();
       return;
     }
@@ -373,8 +440,7 @@ export class Gateway {
     try {
       body = await readBody(req, MAX_BODY_BYTES);
     } catch (e) {
-      if (e instanceof BodyTooLargeError)
-        return sendJson(res, 413, { message: 'Request Entity Too Large' }, baseHeaders);
+      if (e instanceof BodyTooLargeError) return sendTooLarge(req, res, baseHeaders);
       throw e;
     }
 
@@ -405,6 +471,8 @@ export class Gateway {
       if ((e as Error).name === 'IntegrationTimeout') {
         return sendJson(res, 503, { message: 'Service Unavailable' }, baseHeaders);
       }
+      // The event (body, headers and all) passed Lambda's 6 MB invocation limit.
+      if ((e as Error).name === 'RequestTooLargeException') return sendTooLarge(req, res, baseHeaders);
       this.#o.log?.(`${fnName}: ${(e as Error).name}: ${(e as Error).message}`);
       return sendJson(res, 500, { message: 'Internal Server Error' }, baseHeaders);
     }
@@ -550,7 +618,11 @@ export class Gateway {
     const root = path.resolve(this.#o.webDist);
     const index = path.join(root, 'index.html');
     if (!existsSync(index)) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        ...WEB_HEADERS,
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       res.end(req.method === 'HEAD' ? undefined : NO_WEB_PAGE);
       return;
     }
@@ -570,6 +642,7 @@ export class Gateway {
     const ext = path.extname(file);
     const hashed = file.includes(`${path.sep}assets${path.sep}`);
     res.writeHead(200, {
+      ...WEB_HEADERS,
       'content-type': STATIC_TYPES[ext] ?? 'application/octet-stream',
       'content-length': st.size,
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -583,7 +656,7 @@ export class Gateway {
 }
 
 function notFound(res: ServerResponse): undefined {
-  sendJson(res, 404, { message: 'Not Found' });
+  sendJson(res, 404, { message: 'Not Found' }, WEB_HEADERS);
 }
 
 function unavailable(res: ServerResponse): void {

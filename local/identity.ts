@@ -6,11 +6,17 @@
  * - `GET  /auth/.well-known/openid-configuration`
  * - `GET  /auth/.well-known/jwks.json`
  * - `POST /auth/token` (LOCAL ONLY; the OAuth password grant): form or JSON body
- *   `{grant_type: "password", username, password}` -> `{id_token, access_token, token_type, expires_in}`,
- *   or 400 `{error: "invalid_grant"}`. City functions reach it through `LOCAL_IDENTITY_URL`.
+ *   `{grant_type: "password", username, password}` -> `{id_token, access_token, refresh_token,
+ *   token_type, expires_in}`, or 400 `{error: "invalid_grant"}`. City functions reach it through
+ *   `LOCAL_IDENTITY_URL`. `{grant_type: "refresh_token", refresh_token}` renews the ID token, as
+ *   Cognito's token endpoint does (the refresh token itself is not rotated).
+ * - `POST /auth/revoke`: `{token, client_id}` revokes a refresh token, as Cognito's
+ *   `/oauth2/revoke` does: it can no longer renew anything. ID tokens already issued stay valid until
+ *   they expire, because the API's JWT authorizer (here and in AWS) checks them without asking the
+ *   issuer. Refresh tokens live in the twin's memory: a restart forgets them.
  * - `GET  /auth/demo-users` (LOCAL ONLY): who can log in, without passwords.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -44,8 +50,8 @@ export interface DemoUser {
 /** Wrong username or password; the token endpoint answers `invalid_grant`. */
 export class InvalidCredentialsError extends Error {
   override name = 'InvalidCredentialsError';
-  constructor() {
-    super('用户名或密码错误');
+  constructor(message = '用户名或密码错误') {
+    super(message);
   }
 }
 
@@ -54,6 +60,15 @@ export interface IssuedToken {
   /** Seconds. */
   expiresIn: number;
   user: DemoUser;
+  /** Renews the ID token at the token endpoint until revoked or expired. */
+  refreshToken: string;
+}
+
+interface RefreshGrant {
+  username: string;
+  /** Epoch ms on the twin's clock. */
+  expiresAt: number;
+  revoked: boolean;
 }
 
 export interface LocalIdentityOptions {
@@ -69,6 +84,8 @@ export interface LocalIdentityOptions {
   users?: DemoUser[];
   /** Token lifetime in seconds (default 3600, as Cognito's default ID token). */
   ttlSeconds?: number;
+  /** Refresh token lifetime in seconds (default 12 hours, as the city stack's app client). */
+  refreshTtlSeconds?: number;
 }
 
 /** Reads the seeded demo users. */
@@ -91,6 +108,8 @@ export class LocalIdentity {
   readonly #users: Map<string, DemoUser>;
   readonly #passwordHash: Buffer;
   readonly #ttl: number;
+  readonly #refreshTtl: number;
+  readonly #refresh = new Map<string, RefreshGrant>();
   readonly #privateKey: CryptoKey | Uint8Array;
   readonly #kid: string;
   /** The public keys, as served at `/.well-known/jwks.json`. */
@@ -103,6 +122,7 @@ export class LocalIdentity {
     this.#users = new Map((opts.users ?? loadDemoUsers()).map((u) => [u.username, u]));
     this.#passwordHash = sha256(opts.password);
     this.#ttl = opts.ttlSeconds ?? 3600;
+    this.#refreshTtl = opts.refreshTtlSeconds ?? 12 * 3600;
     this.#privateKey = privateKey;
     this.#kid = publicJwk.kid!;
     this.jwks = { keys: [publicJwk] };
@@ -149,7 +169,37 @@ export class LocalIdentity {
     // Always compare, so an unknown user costs the same as a wrong password.
     const ok = timingSafeEqual(sha256(String(password)), this.#passwordHash);
     if (!user || !ok) throw new InvalidCredentialsError();
-    return { idToken: await this.tokenFor(user), expiresIn: this.#ttl, user };
+    const refreshToken = randomBytes(32).toString('base64url');
+    this.#forgetExpired();
+    this.#refresh.set(refreshToken, {
+      username: user.username,
+      expiresAt: this.#clock.now() + this.#refreshTtl * 1000,
+      revoked: false,
+    });
+    return { idToken: await this.tokenFor(user), expiresIn: this.#ttl, user, refreshToken };
+  }
+
+  /**
+   * A new ID token for the holder of a refresh token that is known, unexpired and not revoked.
+   * @throws InvalidCredentialsError otherwise
+   */
+  async refresh(refreshToken: string): Promise<{ idToken: string; expiresIn: number }> {
+    const grant = this.#refresh.get(refreshToken);
+    const user = grant && this.#users.get(grant.username);
+    if (!grant || !user || grant.revoked || grant.expiresAt <= this.#clock.now())
+      throw new InvalidCredentialsError('刷新令牌无效或已撤销，请重新登录');
+    return { idToken: await this.tokenFor(user), expiresIn: this.#ttl };
+  }
+
+  /** Revokes a refresh token (unknown tokens are ignored, as RFC 7009 asks). */
+  revoke(refreshToken: string): void {
+    const grant = this.#refresh.get(refreshToken);
+    if (grant) grant.revoked = true;
+  }
+
+  #forgetExpired(): void {
+    const now = this.#clock.now();
+    for (const [t, g] of this.#refresh) if (g.expiresAt <= now) this.#refresh.delete(t);
   }
 
   /** An ID token for a user, without a password check (for tests and tools). */
@@ -192,7 +242,8 @@ export class LocalIdentity {
       issuer: this.issuer,
       jwks_uri: `${this.issuer}/.well-known/jwks.json`,
       token_endpoint: `${this.issuer}/token`,
-      grant_types_supported: ['password'],
+      revocation_endpoint: `${this.issuer}/revoke`,
+      grant_types_supported: ['password', 'refresh_token'],
       response_types_supported: ['id_token'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
@@ -239,32 +290,61 @@ export class LocalIdentity {
     }
     if (method === 'POST' && subpath === '/token') {
       const params = parseFormOrJson(await readBody(req, 64 * 1024), req.headers['content-type']);
-      if (params?.grant_type !== 'password') {
+      const grant = params?.grant_type;
+      if (grant !== 'password' && grant !== 'refresh_token') {
         sendJson(res, 400, {
           error: 'unsupported_grant_type',
-          error_description: 'grant_type must be "password"',
+          error_description: 'grant_type must be "password" or "refresh_token"',
         });
         return true;
       }
+      const noStore = { 'cache-control': 'no-store' };
       try {
-        const t = await this.issueToken(String(params.username ?? ''), String(params.password ?? ''));
+        if (grant === 'refresh_token') {
+          const t = await this.refresh(String(params?.refresh_token ?? ''));
+          sendJson(
+            res,
+            200,
+            { id_token: t.idToken, access_token: t.idToken, token_type: 'Bearer', expires_in: t.expiresIn },
+            noStore,
+          );
+          return true;
+        }
+        const t = await this.issueToken(String(params?.username ?? ''), String(params?.password ?? ''));
         sendJson(
           res,
           200,
           // access_token carries the same ID token: the API authorizer accepts either, and only
           // ID tokens carry the custom attributes the API needs (as with Cognito).
-          { id_token: t.idToken, access_token: t.idToken, token_type: 'Bearer', expires_in: t.expiresIn },
-          { 'cache-control': 'no-store' },
+          {
+            id_token: t.idToken,
+            access_token: t.idToken,
+            refresh_token: t.refreshToken,
+            token_type: 'Bearer',
+            expires_in: t.expiresIn,
+          },
+          noStore,
         );
       } catch (e) {
         if (!(e instanceof InvalidCredentialsError)) throw e;
-        sendJson(
-          res,
-          400,
-          { error: 'invalid_grant', error_description: e.message },
-          { 'cache-control': 'no-store' },
-        );
+        sendJson(res, 400, { error: 'invalid_grant', error_description: e.message }, noStore);
       }
+      return true;
+    }
+    if (method === 'POST' && subpath === '/revoke') {
+      const params = parseFormOrJson(await readBody(req, 64 * 1024), req.headers['content-type']);
+      const token = params?.token;
+      if (typeof token !== 'string' || !token) {
+        sendJson(res, 400, { error: 'invalid_request', error_description: 'token is required' });
+        return true;
+      }
+      if (params?.client_id !== undefined && params.client_id !== this.clientId) {
+        sendJson(res, 400, { error: 'invalid_client', error_description: 'unknown client_id' });
+        return true;
+      }
+      this.revoke(token);
+      res.writeHead(200, { 'cache-control': 'no-store', 'content-length': 0 });
+      res.end();
       return true;
     }
     return false;

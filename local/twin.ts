@@ -33,6 +33,7 @@ import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from './dynamodb
 import { LocalEventBus } from './events';
 import { loadExtraKits } from './extra-kits';
 import { Gateway, type GatewayRoute, type HealthReport } from './gateway';
+import { admitLocal } from './http';
 import { LocalIdentity } from './identity';
 import { LocalLambda } from './lambda/invoker';
 import { concretePort } from './ports';
@@ -195,7 +196,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
 
   try {
-    const clock = options.clock ?? new MovableClock({ file: path.join(dataDir, 'clock.json') });
+    const clock = options.clock ?? new MovableClock({ file: path.join(dataDir, 'clock.json'), log });
     const gateway = new Gateway({ clock, webDist: options.webDist ?? path.join(REPO_ROOT, 'web/dist'), log });
     const httpPort = await gateway.listen(options.port ?? base.port, host);
     cleanups.push(() => gateway.close());
@@ -341,6 +342,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       accountId: LOCAL_AWS.accountId,
       pollIntervalMs: options.sfnPollIntervalMs,
       onExecutionStatusChange: (event) => bus.putServiceEvent(event),
+      // Same machine, not a page of another origin, AWS JSON 1.0 only (see admitLocal).
+      admit: (req) =>
+        admitLocal(req, { origins: () => gateway.origins, contentTypes: ['application/x-amz-json-1.0'] }),
     });
     cleanups.push(() => sfn.close());
 

@@ -90,6 +90,13 @@ export class PayloadTooLarge extends DomainError {
   }
 }
 
+/** The request body is not JSON (its Content-Type is not `application/json`). */
+export class UnsupportedMediaType extends DomainError {
+  constructor(message = '请求体须为 JSON（Content-Type: application/json）', options?: { cause?: unknown }) {
+    super('UnsupportedMediaType', 415, message, options);
+  }
+}
+
 /** Configuration is missing or malformed: thrown at cold start so a bad deploy fails fast. */
 export class ConfigError extends Error {
   constructor(message: string) {

@@ -10,6 +10,8 @@ import { NotFound, Unauthorized } from './errors';
 export interface LoginResult {
   token: string;
   expiresAt?: string;
+  /** Renews the token at the issuer; the web app keeps it in memory only and revokes it on sign-out. */
+  refreshToken?: string;
   user: Omit<Principal, 'sub'> & { sub: string };
 }
 
@@ -50,5 +52,6 @@ export async function login(
   const claims = claimsOf(token);
   const user = principalFromClaims(claims);
   const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined;
-  return { token, expiresAt: exp, user };
+  const refreshToken = typeof body.refresh_token === 'string' ? body.refresh_token : undefined;
+  return { token, expiresAt: exp, user, ...(refreshToken ? { refreshToken } : {}) };
 }

@@ -40,11 +40,56 @@ export function requestBody<N extends keyof RequestBodyMap>(name: N): BodyCheck<
   return { name, check: (value) => checkBody(schema, validate, value) };
 }
 
-/** Prototype keys first (refused wherever they are), then the schema. */
+/** Prototype keys first (refused wherever they are), then numbers DynamoDB cannot store, then the schema. */
 export function checkBody(schema: JsonSchema, validate: StandaloneValidate, value: unknown): FieldError[] {
   const keyErrors = prototypeKeys(value);
   if (keyErrors.length > 0) return keyErrors;
+  const numberErrors = unstorableNumbers(value, schema);
+  if (numberErrors.length > 0) return numberErrors;
   return validate(value) ? [] : toBodyErrors(schema, validate.errors);
+}
+
+/**
+ * The largest magnitude a number may have: what a JavaScript number holds exactly, and what the
+ * DynamoDB document client writes without BigInt (it refuses unsafe integers; DynamoDB itself keeps
+ * 38 digits up to 1e126). Every float at or above 2^53 is an integer, so the bound covers both.
+ */
+export const MAX_NUMBER_MAGNITUDE = Number.MAX_SAFE_INTEGER;
+/** The smallest non-zero magnitude DynamoDB stores (it refuses 1e-131 with "Number underflow"). */
+export const MIN_NUMBER_MAGNITUDE = 1e-130;
+
+/**
+ * Numbers anywhere in a parsed body that could not be stored: not finite (`1e309` parses to Infinity),
+ * above {@link MAX_NUMBER_MAGNITUDE} or below {@link MIN_NUMBER_MAGNITUDE} in magnitude (zero is
+ * fine). Walks the whole value without recursion, so no nesting depth can overflow the stack.
+ */
+export function unstorableNumbers(value: unknown, schema?: JsonSchema): FieldError[] {
+  const errors: FieldError[] = [];
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: '' }];
+  while (stack.length > 0 && errors.length < MAX_BODY_ERRORS) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === 'number') {
+      const problem = numberProblem(v);
+      if (problem) {
+        const label = path && schema ? fieldLabel(schema, path) : path ? path.slice(1) : '请求体';
+        errors.push({ path, message: `${label}：${problem}` });
+      }
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--)
+      stack.push({ v: entries[i][1], path: pointer(path, entries[i][0]) });
+  }
+  return errors;
+}
+
+function numberProblem(n: number): string | undefined {
+  if (!Number.isFinite(n)) return '数值超出可保存的范围';
+  const m = Math.abs(n);
+  if (m > MAX_NUMBER_MAGNITUDE) return `数值的绝对值不能超过 ${MAX_NUMBER_MAGNITUDE}`;
+  if (m !== 0 && m < MIN_NUMBER_MAGNITUDE) return '非零数值的绝对值不能小于 1e-130';
+  return undefined;
 }
 
 /** Own keys anywhere in the body that would reach an object's prototype if later code merged the data. */

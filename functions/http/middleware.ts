@@ -1,8 +1,9 @@
 /**
  * The shared middy chain of every HTTP handler: header normalisation, request logging, the error
  * edge (named errors -> `{code, message}`; only 4xx messages leave the function), the principal from
- * verified JWT claims, the county-API gate, and JSON body parsing with a size limit (413) and a
- * declared JSON Schema (./schemas, compiled to standalone code; unknown fields are refused).
+ * verified JWT claims, the county-API gate, and JSON body parsing: `application/json` only (415),
+ * a size limit (413), numbers DynamoDB can store (400) and a declared JSON Schema (./schemas,
+ * compiled to standalone code; unknown fields are refused).
  * Handlers stay thin: parse, call core, answer.
  */
 import middy from '@middy/core';
@@ -12,7 +13,14 @@ import { assertCountyApiAccess, type Principal, principalFromClaims } from '../c
 import type { Config } from '../core/config';
 import { type ConfigNeeds, config } from '../core/config';
 import { type Clients, type Ctx, createContext } from '../core/context';
-import { DomainError, isClientError, PayloadTooLarge, Unauthorized, ValidationFailed } from '../core/errors';
+import {
+  DomainError,
+  isClientError,
+  PayloadTooLarge,
+  Unauthorized,
+  UnsupportedMediaType,
+  ValidationFailed,
+} from '../core/errors';
 import type { BodyCheck } from './body';
 
 /** The process-wide core context, built at cold start (config errors fail the first invocation). */
@@ -147,6 +155,7 @@ export function httpHandler<B = unknown>(
         if (opts.body) throw new ValidationFailed([{ path: '', message: '缺少请求体' }]);
         return;
       }
+      if (!isJsonContentType(request.event.headers?.['content-type'])) throw new UnsupportedMediaType();
       const bytes = request.event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
       if (bytes.length > ctx.cfg.maxBodyBytes)
         throw new PayloadTooLarge(`请求内容不能超过 ${Math.floor(ctx.cfg.maxBodyBytes / 1024)} KB`);
@@ -205,6 +214,11 @@ export function httpHandler<B = unknown>(
         body: JSON.stringify(answer.body),
       };
     });
+}
+
+/** `application/json`, with or without parameters (`; charset=utf-8`); any other type is refused. */
+export function isJsonContentType(value: string | undefined): boolean {
+  return (value ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
 }
 
 /** Reads a path parameter, refusing absurd values before they reach a key. */

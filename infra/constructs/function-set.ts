@@ -1,3 +1,4 @@
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionAccess, FunctionSpec, StackKind } from '../../functions/registry';
@@ -16,6 +17,14 @@ export interface FunctionSetProps {
   readonly environment: Record<string, string>;
   /** @default see {@link MinshengFunction} */
   readonly logRetention?: logs.RetentionDays;
+  /** Encrypts every function's log group. @default CloudWatch Logs' own encryption */
+  readonly logKey?: kms.IKey;
+  /**
+   * Concurrency reserved for each function of the set: a guaranteed share of the account's
+   * concurrency and a ceiling, so a flood in one stack cannot take what the others need.
+   * @default none
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -38,6 +47,8 @@ export class FunctionSet extends Construct {
           spec,
           environment: props.environment,
           logRetention: props.logRetention,
+          logKey: props.logKey,
+          reservedConcurrency: props.reservedConcurrency,
         }),
       );
     }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -49,6 +50,13 @@ export interface MinshengFunctionProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /** Encrypts the function's log group. @default CloudWatch Logs' own encryption */
+  readonly logKey?: kms.IKey;
+  /**
+   * Concurrency reserved for (and the ceiling of) this function.
+   * @default none: the function draws on the account's unreserved pool
+   */
+  readonly reservedConcurrency?: number;
   /** @default spec.timeoutSeconds, else 15 seconds (the HTTP API gives up after 30). */
   readonly timeout?: Duration;
   /** @default spec.memoryMb, else 512 MB */
@@ -78,6 +86,7 @@ export class MinshengFunction extends Construct {
     this.spec = spec;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.logKey,
     });
     // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to any log group.
     this.role = new iam.Role(this, 'Role', {
@@ -96,6 +105,7 @@ export class MinshengFunction extends Construct {
       description: spec.description,
       timeout: props.timeout ?? Duration.seconds(spec.timeoutSeconds ?? 15),
       memorySize: props.memorySize ?? spec.memoryMb ?? 512,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

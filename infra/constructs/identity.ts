@@ -124,9 +124,13 @@ export class MinshengIdentity extends Construct {
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
+      // Sign-out revokes the refresh token (and the access tokens issued from it) at Cognito, but the
+      // APIs' JWT authorizers verify tokens locally and accept a revoked ID or access token until it
+      // expires: keep them short-lived. The web app renews them with the refresh token, which it
+      // holds in memory only.
       enableTokenRevocation: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.minutes(15),
+      accessTokenValidity: Duration.minutes(15),
       refreshTokenValidity: Duration.hours(12),
       readAttributes: new cognito.ClientAttributes()
         .withStandardAttributes({ email: true, emailVerified: true, fullname: true, locale: true })

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { contentSecurityPolicy, WEB_SECURITY } from '../web-security';
 import { SiteDeployment } from './site-deployment';
 
 /** Properties of {@link WebHosting}. */
@@ -83,35 +84,27 @@ export class WebHosting extends Construct {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const csp = [
-      "default-src 'self'",
-      "script-src 'self'",
-      // Ant Design injects its CSS-in-JS styles at run time.
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data:",
-      "font-src 'self' data:",
-      ["connect-src 'self'", ...(props.connectSources ?? [])].join(' '),
-      "frame-ancestors 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-      "object-src 'none'",
-    ].join('; ');
+    const sec = WEB_SECURITY;
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Minsheng web security headers',
       securityHeadersBehavior: {
         strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
-          includeSubdomains: true,
+          accessControlMaxAge: Duration.seconds(sec.hsts.maxAgeSeconds),
+          includeSubdomains: sec.hsts.includeSubdomains,
           override: true,
         },
         contentTypeOptions: { override: true },
-        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption[sec.frameOptions], override: true },
         referrerPolicy: {
-          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          // The enum's values are the header's values.
+          referrerPolicy: sec.referrerPolicy as cloudfront.HeadersReferrerPolicy,
           override: true,
         },
-        xssProtection: { protection: true, modeBlock: true, override: true },
-        contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+        xssProtection: { ...sec.xssProtection, override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(props.connectSources),
+          override: true,
+        },
       },
     });
     const region = Stack.of(this).region;

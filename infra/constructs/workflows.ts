@@ -1,5 +1,6 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
@@ -25,10 +26,12 @@ export interface MinshengWorkflowsProps {
   /** Functions a definition may reference as `${<FunctionId>Arn}`, by function id. */
   readonly functions: ReadonlyMap<string, MinshengFunction>;
   /**
-   * Retention of the execution log groups (level ALL, with execution data).
+   * Retention of the execution log groups (level ALL, without execution data).
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /** Encrypts the execution log groups. @default CloudWatch Logs' own encryption */
+  readonly logKey?: kms.IKey;
 }
 
 /** A definition that cannot become a state machine in this stack. */
@@ -49,7 +52,8 @@ export function pascalId(id: string): string {
 /**
  * The state machines of one stack, one per compiled workflow definition: STANDARD type, the ASL text
  * as compiled with `definitionSubstitutions` resolving `${Partition}` and `${<FunctionId>Arn}` (so
- * nothing in the template hard-codes a partition, region or account), logging level ALL to a log group,
+ * nothing in the template hard-codes a partition, region or account), logging level ALL without
+ * execution data to an encrypted log group,
  * X-Ray tracing, and an execution role that may invoke exactly the functions the definition names.
  */
 export class MinshengWorkflows extends Construct {
@@ -88,13 +92,16 @@ export class MinshengWorkflows extends Construct {
       const construct = new Construct(this, pascalId(wf.id));
       const logGroup = new logs.LogGroup(construct, 'Logs', {
         retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        encryptionKey: props.logKey,
       });
       const machine = new sfn.StateMachine(construct, 'StateMachine', {
         definitionBody: sfn.DefinitionBody.fromString(wf.asl),
         definitionSubstitutions: substitutions,
         stateMachineType: sfn.StateMachineType.STANDARD,
         comment: `Minsheng workflow ${wf.id} v${wf.version}`,
-        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+        // Every event (state entered/exited, task scheduled, failed...) with its state name and
+        // time, but no execution data (inputs, outputs): those carry task tokens and personal data.
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
         tracingEnabled: true,
       });
       // Unqualified ARNs only: grantInvoke would also allow every version and alias (`<arn>:*`).

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Annotations, Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { CityConfig, IdentityConfig } from '../config';
+import { AlarmTopic } from '../constructs/alarms';
 import type { DeadLetters } from '../constructs/dead-letters';
 import { MinshengEventBus } from '../constructs/event-bus';
 import type { EventSubscriptions } from '../constructs/event-subscriptions';
@@ -24,6 +25,13 @@ export interface CityStackProps extends StackProps, SharedListProps {
   readonly webDistPath?: string;
   /** The compiled city workflows (a state machine each in the city stack). */
   readonly workflows: readonly CompiledWorkflowInput[];
+  /** An existing SNS topic for every alarm (ARN or name). @default a new topic in this stack */
+  readonly alarmTopic?: string;
+  /**
+   * Extra `connect-src` of the web app's CSP: where the APIs are reached besides execute-api (the API
+   * edge distribution). @default none
+   */
+  readonly extraConnectSources?: readonly string[];
 }
 
 /**
@@ -41,6 +49,8 @@ export class CityStack extends Stack {
   readonly api: MinshengHttpApi;
   readonly subscriptions: EventSubscriptions;
   readonly deadLetters: DeadLetters;
+  /** Where every alarm of the deployment goes (the county stacks' too). */
+  readonly alarmTopic: AlarmTopic;
   /** Origins the APIs accept (CORS): the CloudFront URL and any extra ones. */
   readonly webOrigins: readonly string[];
 
@@ -54,7 +64,7 @@ export class CityStack extends Stack {
         : [`https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}`, 'https://*.amazoncognito.com'];
     this.web = new WebHosting(this, 'Web', {
       distPath: props.webDistPath ?? path.join(PROJECT_ROOT, 'web', 'dist'),
-      connectSources: [apiHosts, ...identityHosts],
+      connectSources: [apiHosts, ...identityHosts, ...(props.extraConnectSources ?? [])],
     });
     this.webOrigins = [this.web.url, ...(props.extraWebOrigins ?? [])];
     this.identity = new MinshengIdentity(this, 'Identity', {
@@ -74,6 +84,7 @@ export class CityStack extends Stack {
         'Cognito user pools are not offered in the China regions; set minsheng:identity to {"kind":"oidc", ...} for cn-north-1 / cn-northwest-1.',
       );
     }
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { existing: props.alarmTopic });
     this.events = new MinshengEventBus(this, 'Events');
     this.data = new MinshengTable(this, 'Data');
     ({
@@ -93,6 +104,8 @@ export class CityStack extends Stack {
       workflows: props.workflows,
       jwt: this.identity.jwt,
       corsOrigins: this.webOrigins,
+      alarmTopic: this.alarmTopic.topic,
+      label: `city ${props.city.code}`,
     }));
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'City API' });

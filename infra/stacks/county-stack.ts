@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { CityConfig, CountyConfig } from '../config';
 import type { DeadLetters } from '../constructs/dead-letters';
@@ -24,6 +25,14 @@ export interface CountyStackProps extends StackProps, SharedListProps {
   readonly corsOrigins: readonly string[];
   /** The compiled county workflows (normally every county definition of `workflows/`). */
   readonly workflows: readonly CompiledWorkflowInput[];
+  /** Where the county's alarms go (the city stack's alarm topic). */
+  readonly alarmTopic: sns.ITopic;
+  /**
+   * Concurrency reserved for each function of this county, so that a flood in one county cannot
+   * take the concurrency another needs (and cannot exceed it either).
+   * @default none
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -68,6 +77,10 @@ export class CountyStack extends Stack {
       workflows: props.workflows,
       jwt: props.jwt,
       corsOrigins: props.corsOrigins,
+      alarmTopic: props.alarmTopic,
+      label: `county ${props.county.code} ${props.county.name}`,
+      county: props.county.code,
+      reservedConcurrency: props.reservedConcurrency || undefined,
     }));
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: `${props.county.name} API` });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });

@@ -1,12 +1,15 @@
 import type { Stack } from 'aws-cdk-lib';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { EVENT_RULES, type EventRuleSpec, SCHEDULES, type ScheduleSpec } from '../../functions/events';
 import { deployedFunctions, type FunctionSpec, type StackKind } from '../../functions/registry';
 import { deployedRoutes, type RouteSpec } from '../../functions/routes';
+import { MinshengAlarms } from '../constructs/alarms';
 import { DeadLetters } from '../constructs/dead-letters';
 import type { MinshengEventBus } from '../constructs/event-bus';
 import { EventSubscriptions } from '../constructs/event-subscriptions';
 import { bindAccess, FunctionSet } from '../constructs/function-set';
 import { type JwtIssuer, MinshengHttpApi } from '../constructs/http-api';
+import { LogsKey } from '../constructs/logs-key';
 import type { MinshengTable } from '../constructs/table';
 import { type CompiledWorkflowInput, MinshengWorkflows } from '../constructs/workflows';
 
@@ -39,6 +42,14 @@ export interface StackServicesProps {
   readonly jwt: JwtIssuer;
   /** Origins the APIs accept (CORS). */
   readonly corsOrigins: readonly string[];
+  /** Where the stack's alarms go. */
+  readonly alarmTopic: sns.ITopic;
+  /** Who the alarms are about: `city 340100`, `county 340102`. */
+  readonly label: string;
+  /** The county of a county stack (its overdue-task alarm). */
+  readonly county?: string;
+  /** Concurrency reserved for each function of the stack. @default none */
+  readonly reservedConcurrency?: number;
 }
 
 /** The constructs every stack kind has. */
@@ -48,6 +59,8 @@ export interface StackServices {
   readonly api: MinshengHttpApi;
   readonly deadLetters: DeadLetters;
   readonly subscriptions: EventSubscriptions;
+  readonly logsKey: LogsKey;
+  readonly alarms: MinshengAlarms;
 }
 
 /**
@@ -58,14 +71,18 @@ export interface StackServices {
  */
 export function addStackServices(stack: Stack, props: StackServicesProps): StackServices {
   const { kind, lists } = props;
+  const logsKey = new LogsKey(stack, 'LogsKey');
   const functions = new FunctionSet(stack, 'Functions', {
     kind,
     specs: lists.functions ?? deployedFunctions(),
     environment: props.environment,
+    logKey: logsKey.key,
+    reservedConcurrency: props.reservedConcurrency,
   });
   const workflows = new MinshengWorkflows(stack, 'Workflows', {
     workflows: props.workflows,
     functions: functions.byId,
+    logKey: logsKey.key,
   });
   bindAccess(functions, kind, {
     stack: props.stack,
@@ -80,6 +97,7 @@ export function addStackServices(stack: Stack, props: StackServicesProps): Stack
     functions: functions.byId,
     jwt: props.jwt,
     corsOrigins: props.corsOrigins,
+    logKey: logsKey.key,
   });
   const deadLetters = new DeadLetters(stack, 'DeadLetters');
   const subscriptions = new EventSubscriptions(stack, 'Subscriptions', {
@@ -92,5 +110,11 @@ export function addStackServices(stack: Stack, props: StackServicesProps): Stack
     functions: functions.byId,
     deadLetterQueue: deadLetters.queue,
   });
-  return { functions, workflows, api, deadLetters, subscriptions };
+  const alarms = new MinshengAlarms(stack, 'Alarms', { topic: props.alarmTopic, label: props.label });
+  alarms.watchDeadLetters(deadLetters.queue);
+  alarms.watchHttpApi(api.api);
+  for (const fn of functions.all) alarms.watchFunction(fn);
+  for (const [wfId, machine] of workflows.stateMachines) alarms.watchStateMachine(wfId, machine);
+  if (props.county) alarms.watchOverdueTasks(props.county);
+  return { functions, workflows, api, deadLetters, subscriptions, logsKey, alarms };
 }

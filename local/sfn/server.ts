@@ -23,6 +23,12 @@ export interface SfnServerOptions {
   pollIntervalMs?: number;
   /** AWS's "Step Functions Execution Status Change" events, at least once (see {@link SfnEngineOptions}). */
   onExecutionStatusChange?: ExecutionStatusChangeListener;
+  /**
+   * Checked first for every request; a refusal is answered as an AWS JSON error
+   * (`AccessDeniedException` for 403, `UnsupportedMediaTypeException` for 415) without reading the body.
+   * The twin passes its local-surface admission (same machine, no foreign Origin, AWS JSON content type).
+   */
+  admit?: (req: IncomingMessage) => { status: number; message: string } | undefined;
 }
 
 /** A running engine and its HTTP endpoint. */
@@ -53,6 +59,12 @@ export async function startSfnServer(opts: SfnServerOptions): Promise<SfnServer>
     onExecutionStatusChange: opts.onExecutionStatusChange,
   });
   const server = createServer((req, res) => {
+    const refused = opts.admit?.(req);
+    if (refused) {
+      const type = refused.status === 415 ? 'UnsupportedMediaTypeException' : 'AccessDeniedException';
+      send(res, refused.status, { __type: type, message: refused.message });
+      return;
+    }
     handle(engine, req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, { __type: 'InternalFailure', message: String(e) });
     });

@@ -169,13 +169,13 @@ describe('county functions', () => {
 });
 
 describe('county state machines', () => {
-  it('creates one state machine per workflow, logging ALL with execution data and X-Ray tracing', () => {
+  it('creates one state machine per workflow, logging ALL without execution data (no task tokens, no personal data) and X-Ray tracing', () => {
     expect(county.workflows.stateMachines.size).toBeGreaterThan(0);
     tpl.resourceCountIs('AWS::StepFunctions::StateMachine', county.workflows.stateMachines.size);
     tpl.allResourcesProperties('AWS::StepFunctions::StateMachine', {
       LoggingConfiguration: {
         Level: 'ALL',
-        IncludeExecutionData: true,
+        IncludeExecutionData: false,
         Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
       },
       TracingConfiguration: { Enabled: true },

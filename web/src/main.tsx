@@ -5,7 +5,7 @@ import { App } from './App';
 import { ApiError, getConfig, loadConfig } from './api/client';
 import { AuthProvider, PENDING_KEY } from './auth/AuthProvider';
 import { finishLogin, parseCallback, resolveEndpoints } from './auth/pkce';
-import { saveSession, sessionFromToken } from './auth/session';
+import { saveSession, sessionFromToken, setRefreshToken } from './auth/session';
 import { I18nProvider } from './i18n/I18nProvider';
 import './styles.css';
 
@@ -30,6 +30,8 @@ async function completeOidcCallback(): Promise<void> {
   const cfg = getConfig().auth;
   const tokens = await finishLogin(cfg, await resolveEndpoints(cfg), cb, pending);
   saveSession(sessionFromToken(tokens.id_token!));
+  // Memory only: never written to storage, revoked on sign-out.
+  setRefreshToken(tokens.refresh_token);
   window.history.replaceState(null, '', `${window.location.pathname}${pending?.returnTo ?? '#/inbox'}`);
 }
 

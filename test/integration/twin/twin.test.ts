@@ -91,6 +91,8 @@ describe('startup', () => {
       kind: 'local',
       issuer: `${twin.url}/auth`,
       loginUrl: `${twin.url}/api/auth/login`,
+      tokenEndpoint: `${twin.url}/auth/token`,
+      revocationEndpoint: `${twin.url}/auth/revoke`,
       clientId: 'minsheng-web',
     });
   });
@@ -631,6 +633,7 @@ describe('scheduler and clock', () => {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/_local/clock`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ advanceSeconds: 60 }),
       });
       expect(res.status).toBe(409);

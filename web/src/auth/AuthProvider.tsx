@@ -1,11 +1,45 @@
 import { Alert, Button, Form, Input, Modal } from 'antd';
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { ApiError, configureClient, getConfig, request } from '../api/client';
 import type { User } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import { navigate } from '../router';
-import { beginLogin, decodeJwt, logoutUrl, resolveEndpoints } from './pkce';
-import { loadSession, type Session, saveSession, sessionFromToken } from './session';
+import { beginLogin, decodeJwt, logoutUrl, refreshTokens, resolveEndpoints, revokeToken } from './pkce';
+import {
+  getRefreshToken,
+  loadSession,
+  type Session,
+  saveSession,
+  sessionFromToken,
+  setRefreshToken,
+} from './session';
+
+/** Renew this long before the ID token expires. */
+const RENEW_BEFORE_MS = 60_000;
+
+/** Renews the ID token with the in-memory refresh token; null when there is none or it is refused. */
+async function renewToken(): Promise<string | null> {
+  const refresh = getRefreshToken();
+  if (!refresh) return null;
+  try {
+    const cfg = getConfig().auth;
+    const tokens = await refreshTokens(cfg, await resolveEndpoints(cfg), refresh);
+    return tokens.id_token ?? null;
+  } catch {
+    // Revoked, expired, or the issuer is unreachable: the user signs in again.
+    setRefreshToken(null);
+    return null;
+  }
+}
 
 interface Auth {
   session: Session | null;
@@ -19,9 +53,11 @@ const Ctx = createContext<Auth | null>(null);
 export const PENDING_KEY = 'minsheng.oidc.pending';
 
 /**
- * The session and the two ways to get one (local identity, OIDC + PKCE). A 401 from any request
- * opens a sign-in dialog over the current page and resumes the request afterwards, so the form
- * state of the page stays mounted; for OIDC the page's own local backup restores it after the redirect.
+ * The session and the two ways to get one (local identity, OIDC + PKCE). The short-lived ID token is
+ * renewed with the refresh token (held in memory only) a minute before it expires and on a 401; when
+ * that is not possible, a sign-in dialog opens over the current page and resumes the request
+ * afterwards, so the form state of the page stays mounted (for OIDC the page's own local backup
+ * restores it after the redirect). Sign-out revokes the refresh token at the issuer first.
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(() => loadSession());
@@ -43,10 +79,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const loginLocal = useCallback(
     async (username: string, password: string) => {
-      const r = await request<{ token: string; user?: User }>(getConfig().cityApi, '/auth/login', {
-        method: 'POST',
-        body: { username, password },
-      });
+      const r = await request<{ token: string; user?: User; refreshToken?: string }>(
+        getConfig().cityApi,
+        '/auth/login',
+        { method: 'POST', body: { username, password } },
+      );
+      setRefreshToken(r.refreshToken);
       adopt(r.token, r.user);
     },
     [adopt],
@@ -63,22 +101,41 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(() => {
     const old = sessionRef.current;
+    const refresh = getRefreshToken();
+    setRefreshToken(null);
     saveSession(null);
     sessionRef.current = null;
     setSession(null);
     const cfg = getConfig().auth;
-    if (cfg.kind !== 'local' && old) {
-      resolveEndpoints(cfg)
-        .then((ep) => {
-          const u = logoutUrl(cfg, ep, `${window.location.origin}/`, old.token);
-          if (u) window.location.assign(u);
-          else navigate({ name: 'login' });
-        })
-        .catch(() => navigate({ name: 'login' }));
-      return;
-    }
-    navigate({ name: 'login' });
+    void (async () => {
+      let ep: Awaited<ReturnType<typeof resolveEndpoints>> | undefined;
+      try {
+        ep = await resolveEndpoints(cfg);
+        // Revoke before leaving: the refresh token must renew nothing after sign-out.
+        if (refresh) await revokeToken(cfg, ep, refresh);
+      } catch {
+        // The issuer is unreachable: the refresh token dies with this page's memory anyway.
+      }
+      const u =
+        ep && cfg.kind !== 'local' && old
+          ? logoutUrl(cfg, ep, `${window.location.origin}/`, old.token)
+          : null;
+      if (u) window.location.assign(u);
+      else navigate({ name: 'login' });
+    })();
   }, []);
+
+  // Renew the ID token a minute before it expires, while a refresh token is held.
+  useEffect(() => {
+    if (!session?.exp || !getRefreshToken()) return;
+    const wait = Math.max(0, session.exp * 1000 - Date.now() - RENEW_BEFORE_MS);
+    const timer = setTimeout(() => {
+      void renewToken().then((token) => {
+        if (token) adopt(token, sessionRef.current?.user);
+      });
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [session, adopt]);
 
   // Wired during the first render, not in an effect: children's effects (the first queries) run
   // before a parent's, and must already send the token.
@@ -87,10 +144,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     wired.current = true;
     configureClient({
       token: () => sessionRef.current?.token ?? null,
-      onUnauthorized: () => {
+      onUnauthorized: async () => {
         if (!sessionRef.current) {
           navigate({ name: 'login' });
-          return Promise.reject(new ApiError(401, 'Unauthorized', 'not signed in'));
+          throw new ApiError(401, 'Unauthorized', 'not signed in');
+        }
+        const renewed = await renewToken();
+        if (renewed) {
+          adopt(renewed, sessionRef.current?.user);
+          return;
         }
         setExpired(true);
         return new Promise<void>((resolve, reject) => waiters.current.push({ resolve, reject }));

@@ -13,6 +13,7 @@ export interface AuthConfig {
   authorizationEndpoint?: string;
   tokenEndpoint?: string;
   endSessionEndpoint?: string;
+  revocationEndpoint?: string;
   scopes?: string[];
   redirectUri?: string;
   [k: string]: unknown;
@@ -22,6 +23,8 @@ export interface OidcEndpoints {
   authorization: string;
   token: string;
   endSession?: string;
+  /** RFC 7009 token revocation (Cognito: `/oauth2/revoke`). */
+  revocation?: string;
 }
 
 const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
@@ -71,26 +74,36 @@ export async function resolveEndpoints(
   cfg: AuthConfig,
   fetchFn: typeof fetch = fetch,
 ): Promise<OidcEndpoints> {
-  if (cfg.authorizationEndpoint && cfg.tokenEndpoint) {
+  // The twin's local issuer names its token and revocation endpoints (it has no authorization one).
+  if (cfg.tokenEndpoint && (cfg.authorizationEndpoint || cfg.kind === 'local')) {
     return {
-      authorization: cfg.authorizationEndpoint,
+      authorization: cfg.authorizationEndpoint ?? '',
       token: cfg.tokenEndpoint,
       endSession: cfg.endSessionEndpoint,
+      revocation: cfg.revocationEndpoint,
     };
   }
   if (cfg.kind === 'cognito' && cfg.domain) {
     const d = cfg.domain.replace(/\/$/, '');
-    return { authorization: `${d}/oauth2/authorize`, token: `${d}/oauth2/token`, endSession: `${d}/logout` };
+    return {
+      authorization: `${d}/oauth2/authorize`,
+      token: `${d}/oauth2/token`,
+      endSession: `${d}/logout`,
+      revocation: `${d}/oauth2/revoke`,
+    };
   }
   if (!cfg.issuer) throw new Error('auth.issuer is missing in config.json');
   const res = await fetchFn(`${cfg.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
   if (!res.ok) throw new Error(`OIDC discovery failed: HTTP ${res.status}`);
   const doc = (await res.json()) as Record<string, string>;
-  if (!doc.authorization_endpoint || !doc.token_endpoint) throw new Error('OIDC discovery lacks endpoints');
+  if (!doc.token_endpoint) throw new Error('OIDC discovery lacks endpoints');
+  // The twin's local issuer has no authorization endpoint (it signs in with a password).
+  if (!doc.authorization_endpoint && cfg.kind !== 'local') throw new Error('OIDC discovery lacks endpoints');
   return {
-    authorization: doc.authorization_endpoint,
+    authorization: doc.authorization_endpoint ?? '',
     token: doc.token_endpoint,
     endSession: doc.end_session_endpoint,
+    revocation: doc.revocation_endpoint,
   };
 }
 
@@ -182,6 +195,50 @@ export async function finishLogin(
   const claims = decodeJwt(tokens.id_token);
   if (claims.nonce !== undefined && claims.nonce !== pending.nonce) throw new Error('nonce mismatch');
   return tokens;
+}
+
+/**
+ * Renews the ID token with a refresh token (`grant_type=refresh_token`); Cognito and the twin answer
+ * with a new ID token and keep the refresh token as it is.
+ */
+export async function refreshTokens(
+  cfg: AuthConfig,
+  endpoints: OidcEndpoints,
+  refreshToken: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<TokenSet> {
+  const res = await fetchFn(endpoints.token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: cfg.clientId ?? '',
+      refresh_token: refreshToken,
+    }).toString(),
+  });
+  if (!res.ok) throw new Error(`token endpoint: HTTP ${res.status}`);
+  const tokens = (await res.json()) as TokenSet;
+  if (!tokens.id_token) throw new Error('token endpoint returned no id_token');
+  return tokens;
+}
+
+/**
+ * Revokes a refresh token at the issuer (RFC 7009; Cognito's `/oauth2/revoke`), so it can renew
+ * nothing more. Resolves false when the issuer offers no revocation or refuses.
+ */
+export async function revokeToken(
+  cfg: AuthConfig,
+  endpoints: OidcEndpoints,
+  token: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<boolean> {
+  if (!endpoints.revocation) return false;
+  const res = await fetchFn(endpoints.revocation, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, client_id: cfg.clientId ?? '' }).toString(),
+  });
+  return res.ok;
 }
 
 /** The payload of a JWT, unverified (the API verifies; the browser only reads names, roles, expiry). */

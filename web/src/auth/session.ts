@@ -1,4 +1,9 @@
-/** The signed-in session, kept in localStorage so a reload or a new tab stays signed in. */
+/**
+ * The signed-in session. The ID token (short-lived: 15 minutes in AWS) is kept in localStorage so a
+ * reload or a new tab stays signed in while it lasts; the refresh token that renews it lives in this
+ * module's memory only, never in storage, so a script that reads storage cannot take a long-lived
+ * credential, and sign-out revokes it at the issuer.
+ */
 import type { User } from '../api/types';
 import { decodeJwt } from './pkce';
 
@@ -10,6 +15,18 @@ export interface Session {
 }
 
 const KEY = 'minsheng.session';
+
+let refreshToken: string | null = null;
+
+/** The refresh token of this page's sign-in (memory only). */
+export function getRefreshToken(): string | null {
+  return refreshToken;
+}
+
+/** Keeps (or, with null, forgets) the refresh token in memory. */
+export function setRefreshToken(token: string | null | undefined): void {
+  refreshToken = token ?? null;
+}
 
 /** Builds a session from a token, filling the user from the token's claims where the API gave less. */
 export function sessionFromToken(token: string, user?: User): Session {
