@@ -219,7 +219,7 @@ export function validateWorkflow(def: unknown, checks: Partial<WorkflowChecks> =
     }
   });
 
-  (wf.triggers ?? []).forEach((t, i) => checkTrigger(wf, t, i, kit, add));
+  for (const [i, t] of (wf.triggers ?? []).entries()) checkTrigger(wf, t, i, kit, add);
 
   if (!wf.steps.some((s) => s.type === 'end' && s.result === 'success')) {
     add(

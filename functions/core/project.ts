@@ -6,12 +6,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { HistoryEntry } from '../../contracts/api';
-import {
-  FUND_SOURCES,
-  type FundAccounts,
-  type FundSource,
-  type ProjectSummary,
-} from '../../contracts/domain';
+import type { FundAccounts, FundSource, ProjectSummary } from '../../contracts/domain';
 import type { AuditEntry } from './audit';
 import { canSeeProject, type Principal } from './auth';
 import type { Ctx } from './context';

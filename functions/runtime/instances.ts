@@ -10,7 +10,7 @@ import type { InstanceStatus, InstanceSummary } from '../../contracts/events';
 import type { ExecutionInput, InstanceRef } from '../../contracts/steps';
 import type { WorkflowDefinition } from '../../workflows/model';
 import { auditPut, SYSTEM_ACTOR } from '../core/audit';
-import { type TransactItem, transact } from '../core/db';
+import { queryAll, type TransactItem, transact } from '../core/db';
 import { Conflict, NotFound, ValidationFailed } from '../core/errors';
 import { newEvent, type OutboxEvent, outboxPut, publishOutbox } from '../core/events';
 import { stableHash } from '../core/ids';
@@ -35,6 +35,12 @@ export async function getInstance(
     new GetCommand({ TableName: rt.table, Key: keys.instance(workflowId, subject), ConsistentRead: true }),
   );
   return res.Item ? (stripKeys(res.Item) as unknown as Instance) : undefined;
+}
+
+/** Every instance of a workflow in a year in this stack (one Query on gsi1), by subject. */
+export async function listInstancesOfYear(rt: Runtime, workflowId: string, year: number): Promise<Instance[]> {
+  const items = await queryAll(rt.db, rt.table, keys.instancesOfYearPk(workflowId, year), { index: 'gsi1' });
+  return items.map((i) => stripKeys(i) as unknown as Instance);
 }
 
 /** The instance a ref names, only while the ref's attempt is the current one. */

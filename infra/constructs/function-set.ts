@@ -61,15 +61,11 @@ export class FunctionSet extends Construct {
 }
 
 /**
- * What a function receives: its declared `access`, or when it declares none, everything the stack
- * kind offers: the table, the catalogue, publishing, starting workflows (unless a workflow invokes
+ * What a function receives: its declared `access`, or when it declares none, everything a stack
+ * offers: the table, the catalogue, publishing, starting workflows (unless a workflow invokes
  * it, which would be a dependency cycle) and completing tasks.
  */
-export function effectiveAccess(
-  spec: FunctionSpec,
-  kind: StackKind,
-  invokedByWorkflow: boolean,
-): ReadonlySet<FunctionAccess> {
+export function effectiveAccess(spec: FunctionSpec, invokedByWorkflow: boolean): ReadonlySet<FunctionAccess> {
   if (spec.access) return new Set(spec.access);
   const all: FunctionAccess[] = [
     'table:readWrite',
@@ -96,9 +92,9 @@ export interface StackResources {
  * Grants every function of `set` its {@link effectiveAccess} on `resources`, each through the
  * resource's bind method (which sets the matching environment variable too).
  */
-export function bindAccess(set: FunctionSet, kind: StackKind, resources: StackResources): void {
+export function bindAccess(set: FunctionSet, resources: StackResources): void {
   for (const fn of set.all) {
-    const access = effectiveAccess(fn.spec, kind, resources.workflows.invokedFunctionIds.has(fn.spec.id));
+    const access = effectiveAccess(fn.spec, resources.workflows.invokedFunctionIds.has(fn.spec.id));
     if (access.has('table:readWrite')) resources.table.bind(fn, 'readWrite');
     else if (access.has('table:read')) resources.table.bind(fn, 'read');
     if (access.has('catalogue:read')) resources.catalogue.bindCatalogueReader(fn);

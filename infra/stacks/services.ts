@@ -84,7 +84,7 @@ export function addStackServices(stack: Stack, props: StackServicesProps): Stack
     functions: functions.byId,
     logKey: logsKey.key,
   });
-  bindAccess(functions, kind, {
+  bindAccess(functions, {
     stack: props.stack,
     table: props.table,
     catalogue: props.catalogue,

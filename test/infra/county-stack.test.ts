@@ -110,7 +110,7 @@ describe('county functions', () => {
   it('sets TABLE_NAME, EVENT_BUS_NAME and STATE_MACHINE_ARNS exactly for the access a function has', () => {
     for (const [id, fn] of county.functions.byId) {
       const env = lambdaProps(id).Environment.Variables;
-      const access = effectiveAccess(fn.spec, 'county', county.workflows.invokedFunctionIds.has(id));
+      const access = effectiveAccess(fn.spec, county.workflows.invokedFunctionIds.has(id));
       const hasTable = access.has('table:read') || access.has('table:readWrite');
       expect('TABLE_NAME' in env, `${id} TABLE_NAME`).toBe(hasTable);
       if (hasTable)
@@ -165,6 +165,15 @@ describe('county functions', () => {
     expect(start).toContain('"Ref":"WorkflowsAllocationStateMachine');
     const put = policies.find((p) => p.includes('events:PutEvents'))!;
     expect(put).toContain('Fn::ImportValue');
+  });
+
+  it("lets every publisher put events only with its own county's source (consumers trust the source)", () => {
+    const statements = resourcesOf(tpl, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const puts = statements.filter((st: any) => [st.Action].flat().includes('events:PutEvents'));
+    expect(puts.length).toBeGreaterThan(3);
+    for (const st of puts) {
+      expect(st.Condition).toEqual({ StringEquals: { 'events:source': [`minsheng.county.${CODE}`] } });
+    }
   });
 });
 
@@ -254,21 +263,31 @@ describe('county HTTP API', () => {
 });
 
 describe('county rules and schedules', () => {
-  it('puts a rule on the city bus for each county EVENT_RULE, targeting its function with a DLQ', () => {
+  it('puts a rule for each county EVENT_RULE, on the bus its origin publishes to, targeting its function with a DLQ', () => {
     const rules = resourcesOf(tpl, 'AWS::Events::Rule').map(([, r]) => r.Properties);
     const specs = [
       ...EVENT_RULES.filter((r) => r.stack === 'county'),
-      { detailType: ['FixtureHappened'], fn: 'FixtureEcho' },
+      { from: ['city'], detailType: ['FixtureHappened'], fn: 'FixtureEcho' },
     ];
     expect(rules).toHaveLength(specs.length);
     for (const spec of specs) {
       const rule = rules.find(
-        (r) => JSON.stringify(r.EventPattern['detail-type']) === JSON.stringify(spec.detailType),
+        (r) =>
+          JSON.stringify(r.EventPattern['detail-type']) === JSON.stringify(spec.detailType) &&
+          r.Targets[0].Arn['Fn::GetAtt'][0] === fnLogicalId(spec.fn),
       );
       expect(rule, spec.fn).toBeDefined();
-      expect(JSON.stringify(rule.EventBusName)).toContain('Fn::ImportValue');
-      expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [fnLogicalId(spec.fn), 'Arn'] });
       expect(rule.Targets[0].DeadLetterConfig.Arn).toBeDefined();
+      if (spec.from.includes('stepFunctions')) {
+        // Step Functions' events come on the account's default bus, only this stack's machines'.
+        expect(rule.EventBusName).toBe('default');
+        expect(rule.EventPattern.source).toEqual(['aws.states']);
+        expect(JSON.stringify(rule.EventPattern.detail.stateMachineArn)).toMatch(/StateMachine/);
+      } else {
+        expect(JSON.stringify(rule.EventBusName)).toContain('Fn::ImportValue');
+        const expected = spec.from.map((o) => (o === 'city' ? 'minsheng.city' : `minsheng.county.${CODE}`));
+        expect(rule.EventPattern.source).toEqual(expected);
+      }
     }
   });
 
@@ -277,10 +296,12 @@ describe('county rules and schedules', () => {
     const schedules = resourcesOf(tpl, 'AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
     expect(schedules).toHaveLength(specs.length);
     for (const spec of specs) {
-      const s = schedules.find((x) => x.ScheduleExpression === `cron(${spec.cron})`);
+      const s = schedules.find(
+        (x) =>
+          x.ScheduleExpression === `cron(${spec.cron})` && x.Target.Arn['Fn::GetAtt'][0] === fnLogicalId(spec.fn),
+      );
       expect(s, spec.id).toBeDefined();
       expect(s.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
-      expect(s.Target.Arn).toEqual({ 'Fn::GetAtt': [fnLogicalId(spec.fn), 'Arn'] });
       expect(s.Target.DeadLetterConfig.Arn).toBeDefined();
     }
   });

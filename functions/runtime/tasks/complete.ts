@@ -12,7 +12,7 @@
 import type { CompleteRequest, CompleteResponse } from '../../../contracts/api';
 import type { TaskDecision } from '../../../contracts/steps';
 import { commentOf, decisionProblems, returnedLines } from '../../../forms/roles';
-import { validateSubmission } from '../../../forms/validate';
+import { validateSubmissionAsync } from '../../../forms/validate';
 import { actorOf, auditPut } from '../../core/audit';
 import { canCompleteTask, canReadTask, type Principal } from '../../core/auth';
 import { deleteKeys, transact } from '../../core/db';
@@ -115,7 +115,7 @@ export async function completeTask(
   });
   if (authority?.length) throw new ValidationFailed(authority, '无权对这些项目作出决定');
   if (form) {
-    const res = validateSubmission(form.id, form.version, req.data, {
+    const res = await validateSubmissionAsync(form.id, form.version, req.data, {
       facts: await factsOf(rt, args, kit),
       definition: form,
     });

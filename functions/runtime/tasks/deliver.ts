@@ -113,7 +113,7 @@ export async function decisionApplied(rt: Runtime, m: ResumeMarker): Promise<boo
  */
 async function undoDecision(rt: Runtime, m: ResumeMarker): Promise<void> {
   const task = await getTask(rt, m.taskId);
-  if (!task || task.status !== 'done' || task.submissionId !== m.output.submissionId) {
+  if (task?.status !== 'done' || task.submissionId !== m.output.submissionId) {
     await rt.db.send(new DeleteCommand({ TableName: rt.table, Key: keys.resumeMarker(m.taskId) }));
     return;
   }

@@ -42,7 +42,7 @@ export interface Harness {
 /** Starts a twin for `counties` on free ports in a fresh folder. */
 export async function startHarness(
   counties: string[],
-  opts: { functionEnv?: Record<string, string> } = {},
+  opts: { functionEnv?: Record<string, string>; extraKits?: string[] } = {},
 ): Promise<Harness> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'minsheng-api-'));
   const twin = await startTwin({
@@ -53,6 +53,7 @@ export async function startHarness(
     counties,
     log: () => {},
     functionEnv: opts.functionEnv,
+    extraKits: opts.extraKits,
   });
   const ep = await discover(twin.url);
   const sessions = new Sessions(ep.cityApi, PASSWORD);
@@ -136,7 +137,8 @@ export async function complete(
   body: Record<string, unknown>,
   key: string = randomUUID(),
 ): Promise<Answer> {
-  return call('POST', `${h.countyApi(t.county)}/tasks/${t.id}/complete`, {
+  const api = t.county === 'city' ? h.cityApi : h.countyApi(t.county);
+  return call('POST', `${api}/tasks/${t.id}/complete`, {
     token: t.token,
     body,
     headers: { 'idempotency-key': key },

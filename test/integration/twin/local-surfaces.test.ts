@@ -91,7 +91,7 @@ const forgedEntries = (id: string) =>
   JSON.stringify({
     Entries: [
       {
-        Source: 'minsheng.test',
+        Source: 'minsheng.city',
         DetailType: 'FixtureHappened',
         Detail: JSON.stringify({ id }),
         EventBusName: 'minsheng-city-bus',
@@ -134,7 +134,7 @@ describe('the EventBridge endpoint', () => {
         new PutEventsCommand({
           Entries: [
             {
-              Source: 'minsheng.test',
+              Source: 'minsheng.city',
               DetailType: 'FixtureHappened',
               Detail: JSON.stringify({ id: 'genuine' }),
               EventBusName: 'minsheng-city-bus',

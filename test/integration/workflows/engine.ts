@@ -17,7 +17,12 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { FanOutItem, InstanceRef, OpenTaskPayload } from '../../../contracts/steps';
+import {
+  type FanOutItem,
+  type InstanceRef,
+  type OpenTaskPayload,
+  STEP_FUNCTIONS,
+} from '../../../contracts/steps';
 import { MovableClock } from '../../../local/clock';
 import { createInProcessInvoker, type InProcessFunction } from '../../../local/sfn/invoker';
 import { type SfnServer, startSfnServer } from '../../../local/sfn/server';
@@ -125,7 +130,7 @@ export async function runWorkflow(
   const visits = new Map<string, number>();
   let engine: Engine | undefined;
   const fns = (): Record<string, InProcessFunction> => ({
-    OpenTask: (p) => {
+    [STEP_FUNCTIONS.openTask]: (p) => {
       const payload = p as OpenTaskPayload;
       const key = `${payload.step}@${payload.item?.key ?? ''}`;
       const visit = (visits.get(key) ?? 0) + 1;
@@ -150,12 +155,14 @@ export async function runWorkflow(
       });
       return { taskId: `t${run.opened.length}`, created: true };
     },
-    FanOutList: (p) => {
+    [STEP_FUNCTIONS.fanOutList]: (p) => {
       const { list, step } = p as { list: string; step: string };
       return { items: script.list?.(list, step) ?? [] };
     },
-    WaitUntil: (p) => ({ at: script.waitUntil?.(p) ?? new Date(engine!.clock.now()).toISOString() }),
-    AwaitEvent: (p) => {
+    [STEP_FUNCTIONS.waitUntil]: (p) => ({
+      at: script.waitUntil?.(p) ?? new Date(engine!.clock.now()).toISOString(),
+    }),
+    [STEP_FUNCTIONS.awaitEvent]: (p) => {
       script.awaitEvent?.(p as { taskToken: string; detailType: string });
       return { waiting: true };
     },

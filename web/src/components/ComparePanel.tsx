@@ -4,7 +4,7 @@ import { getForm, hasForm } from '../../../forms/index';
 import type { PreviousSubmission } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import { diffLines, findLines, type LineDiff } from '../lib/diff';
-import { formatDateTime, localized } from '../lib/format';
+import { formatDateTime } from '../lib/format';
 import { at, type Column, cellText, columnsOf, itemSchemaAt, titleOf } from '../lib/schemaColumns';
 
 const STATUS_COLOR = { added: 'green', removed: 'red', changed: 'gold', same: 'default' } as const;
