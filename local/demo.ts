@@ -114,6 +114,11 @@ export class Sessions {
     }
     return t;
   }
+
+  /** Forgets every token (after moving the twin's clock past their expiry). */
+  forget(): void {
+    this.#tokens.clear();
+  }
 }
 
 /** The demo user who acts for an assignee org. */

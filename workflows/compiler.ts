@@ -142,18 +142,25 @@ export function compileWorkflow(def: WorkflowDefinition, opts: CompileOptions = 
   def.steps.forEach((step, index) => {
     Object.assign(states, compileStep(def, step, index));
   });
-  states[STEP_FAILED] = {
-    Type: 'Fail',
-    Comment: '步骤意外失败 / A step failed unexpectedly',
-    Error: WORKFLOW_ERRORS.stepFailed,
-    Cause: 'A step failed after its retries; the execution history holds the error.',
-  };
-  states[UNEXPECTED] = {
-    Type: 'Fail',
-    Comment: '收到该步骤不允许的结论 / A decision the step does not allow',
-    Error: WORKFLOW_ERRORS.unexpectedOutcome,
-    Cause: 'A task was completed with an outcome or return target its step does not allow.',
-  };
+  // The two Fail states only when some state leads to them (an unreachable state is invalid ASL).
+  const text = JSON.stringify(states);
+  const reached = (name: string) => text.includes(`"Next":"${name}"`) || text.includes(`"Default":"${name}"`);
+  if (reached(STEP_FAILED)) {
+    states[STEP_FAILED] = {
+      Type: 'Fail',
+      Comment: '步骤意外失败 / A step failed unexpectedly',
+      Error: WORKFLOW_ERRORS.stepFailed,
+      Cause: 'A step failed after its retries; the execution history holds the error.',
+    };
+  }
+  if (reached(UNEXPECTED)) {
+    states[UNEXPECTED] = {
+      Type: 'Fail',
+      Comment: '收到该步骤不允许的结论 / A decision the step does not allow',
+      Error: WORKFLOW_ERRORS.unexpectedOutcome,
+      Cause: 'A task was completed with an outcome or return target its step does not allow.',
+    };
+  }
 
   const machine: State = {
     Comment: `${def.title.zh} / ${def.title.en} (${def.id} v${def.version})`,

@@ -41,6 +41,21 @@ export function resolveDue(
   return undefined;
 }
 
+/**
+ * The moment a wait for a date rule ends: the start (00:00 Shanghai) of the day the rule resolves to,
+ * so "wait until 06-30" wakes on June 30 rather than at its last millisecond.
+ */
+export function resolveStartOfDay(
+  rule: DueRule | undefined,
+  openedAt: Date,
+  year: number,
+  subjectDates: Record<string, string> = {},
+  cal: WorkingDays = CALENDAR,
+): string | undefined {
+  const end = resolveDue(rule, openedAt, year, subjectDates, cal);
+  return end === undefined ? undefined : new Date(Date.parse(end) + 1 - DAY_MS).toISOString();
+}
+
 /** 09:00 Shanghai of the working day `daysBefore` working days before the due day (0 = the due day). */
 export function reminderAt(dueAt: string, daysBefore: number, cal: WorkingDays = CALENDAR): string {
   const dueDay = shanghaiDay(new Date(dueAt));

@@ -15,7 +15,7 @@ import type {
 import { stableHash } from '../core/ids';
 import { keys } from '../core/keys';
 import { kitOf, type Runtime } from './context';
-import { resolveDue } from './due';
+import { resolveStartOfDay } from './due';
 import { instanceOfRef } from './instances';
 
 /** At most this many items in one fan-out (a Map of thousands is a design mistake, not a workload). */
@@ -41,14 +41,14 @@ export async function fanOutList(rt: Runtime, payload: ListPayload): Promise<Lis
   return { items: out };
 }
 
-/** WaitUntil: the moment the wait's date rule resolves to (now, when the subject has no such date). */
+/** WaitUntil: the start of the day the wait's date rule resolves to (now, when the subject has no such date). */
 export async function waitUntil(rt: Runtime, payload: WaitPayload): Promise<WaitResult> {
   if (payload?.kind !== 'wait' || !payload.instance)
     throw new Error('WaitUntil: payload is not a wait request');
   const instance = await instanceOfRef(rt, payload.instance);
   const kit = kitOf(rt, instance.kit);
   const now = rt.now();
-  const at = resolveDue(payload.until, now, instance.year, kit?.subjectDates?.(instance) ?? {});
+  const at = resolveStartOfDay(payload.until, now, instance.year, kit?.subjectDates?.(instance) ?? {});
   return { at: at ?? now.toISOString() };
 }
 

@@ -21,7 +21,7 @@ export interface CompleteTaskBody {
   /**
    * 办理结果
    */
-  outcome: 'submit' | 'approve' | 'return' | 'reject';
+  outcome: 'submit' | 'approve' | 'return' | 'reject' | 'acknowledge';
   /**
    * 表单数据 — checked afterwards against the task's pinned form
    */

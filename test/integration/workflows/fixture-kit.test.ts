@@ -37,6 +37,7 @@ async function moveClockTo(iso: string): Promise<void> {
   const seconds = Math.ceil((Date.parse(iso) - h.twin.clock.now()) / 1000);
   expect(seconds).toBeGreaterThan(0);
   h.twin.advanceClock(seconds);
+  h.sessions.forget(); // the users' tokens expired on the way
   await settle();
 }
 
