@@ -2,6 +2,7 @@ import { Button, Dropdown, Empty, Layout, Menu, Space, Spin, Typography } from '
 import { lazy, Suspense, useEffect } from 'react';
 import { LoginForm, useAuth } from './auth/AuthProvider';
 import { hasRole } from './auth/session';
+import { NotificationBell } from './components/NotificationBell';
 import { useI18n } from './i18n/I18nProvider';
 import { InboxPage } from './pages/InboxPage';
 import { href, navigate, type Route, useRoute } from './router';
@@ -83,6 +84,7 @@ function Shell({ route, children }: { route: Route; children: React.ReactNode })
           <Menu theme="dark" mode="horizontal" selectedKeys={[selected]} items={items} className="app-menu" />
         </nav>
         <Space size="middle">
+          <NotificationBell />
           <Button
             type="text"
             className="header-btn"

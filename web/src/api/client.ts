@@ -56,8 +56,12 @@ export function getConfig(): AppConfig {
   return config;
 }
 
-/** The API base of a county (its own API in AWS, `/county/<code>/api` on the twin). */
+/**
+ * The API base of the stack holding a task or project: a county's own API (`/county/<code>/api` on
+ * the twin), or the city API for `city` (a city workflow's tasks).
+ */
 export function countyApi(code: string): string {
+  if (code === 'city') return getConfig().cityApi;
   const c = getConfig().counties.find((x) => x.code === code);
   if (!c) throw new ApiError(404, 'NotFound', `unknown county ${code}`);
   return c.api;
@@ -67,6 +71,7 @@ export function countyApi(code: string): string {
 export function countyName(code: string | undefined, given?: string): string {
   if (given && given !== code) return given;
   if (!code) return '';
+  if (code === 'city') return '市级';
   return config?.counties.find((x) => x.code === code)?.name ?? code;
 }
 
