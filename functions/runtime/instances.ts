@@ -38,7 +38,11 @@ export async function getInstance(
 }
 
 /** Every instance of a workflow in a year in this stack (one Query on gsi1), by subject. */
-export async function listInstancesOfYear(rt: Runtime, workflowId: string, year: number): Promise<Instance[]> {
+export async function listInstancesOfYear(
+  rt: Runtime,
+  workflowId: string,
+  year: number,
+): Promise<Instance[]> {
   const items = await queryAll(rt.db, rt.table, keys.instancesOfYearPk(workflowId, year), { index: 'gsi1' });
   return items.map((i) => stripKeys(i) as unknown as Instance);
 }

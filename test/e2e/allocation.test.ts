@@ -12,8 +12,11 @@ import {
   type Browser,
   buildWeb,
   launch,
+  reloadUntil,
   requireChromium,
   screenshot,
+  signInAs,
+  signOut,
   tabTo,
   unnamedControls,
 } from './browser';
@@ -55,39 +58,9 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Signs in with the keyboard only: type, Tab, type, Enter. */
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${twin.url}/#/login`);
-  const user = page.locator('#username');
-  await user.waitFor();
-  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('username');
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.locator('[data-testid="inbox-table"]').waitFor();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.locator('[data-testid="user-menu"]').click();
-  await page.getByText('退出登录').click();
-  await page.locator('#username').waitFor();
-}
-
-/** Waits for `locator`, reloading the page while it is absent (read models follow within seconds). */
-async function waitWithReload(page: Page, locator: Locator, what: string, totalMs = 90_000): Promise<void> {
-  const deadline = Date.now() + totalMs;
-  for (;;) {
-    try {
-      await locator.waitFor({ state: 'visible', timeout: 5000 });
-      return;
-    } catch {
-      if (Date.now() > deadline)
-        throw new Error(`${what} did not appear; twin log tail:\n${logs.slice(-30).join('\n')}`);
-      await page.reload();
-    }
-  }
-}
+const signIn = (page: Page, username: string) => signInAs(page, twin.url, username, PASSWORD);
+const waitWithReload = (page: Page, locator: Locator, what: string, totalMs?: number) =>
+  reloadUntil(page, locator, what, logs, totalMs);
 
 /** Waits until the inbox lists a task with this title, then opens it. */
 async function openTaskFromInbox(

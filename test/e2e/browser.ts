@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const REPO = path.resolve(import.meta.dirname, '../..');
@@ -138,4 +139,44 @@ export async function tabTo(page: Page, selector: string, max = 400): Promise<vo
     if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
   }
   throw new Error(`could not reach ${selector} with Tab in ${max} presses`);
+}
+
+/** Signs in with the keyboard only: type, Tab, type, Enter. */
+export async function signInAs(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/#/login`);
+  const user = page.locator('#username');
+  await user.waitFor();
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('username');
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="inbox-table"]').waitFor();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.locator('[data-testid="user-menu"]').click();
+  await page.getByText('退出登录').click();
+  await page.locator('#username').waitFor();
+}
+
+/** Waits for `locator`, reloading the page while it is absent (read models follow within seconds). */
+export async function reloadUntil(
+  page: Page,
+  locator: Locator,
+  what: string,
+  logs: readonly string[],
+  totalMs = 90_000,
+): Promise<void> {
+  const deadline = Date.now() + totalMs;
+  for (;;) {
+    try {
+      await locator.waitFor({ state: 'visible', timeout: 5000 });
+      return;
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`${what} did not appear; twin log tail:\n${logs.slice(-30).join('\n')}`);
+      await page.reload();
+    }
+  }
 }

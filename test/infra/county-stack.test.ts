@@ -168,7 +168,9 @@ describe('county functions', () => {
   });
 
   it("lets every publisher put events only with its own county's source (consumers trust the source)", () => {
-    const statements = resourcesOf(tpl, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const statements = resourcesOf(tpl, 'AWS::IAM::Policy').flatMap(
+      ([, p]) => p.Properties.PolicyDocument.Statement,
+    );
     const puts = statements.filter((st: any) => [st.Action].flat().includes('events:PutEvents'));
     expect(puts.length).toBeGreaterThan(3);
     for (const st of puts) {
@@ -298,7 +300,8 @@ describe('county rules and schedules', () => {
     for (const spec of specs) {
       const s = schedules.find(
         (x) =>
-          x.ScheduleExpression === `cron(${spec.cron})` && x.Target.Arn['Fn::GetAtt'][0] === fnLogicalId(spec.fn),
+          x.ScheduleExpression === `cron(${spec.cron})` &&
+          x.Target.Arn['Fn::GetAtt'][0] === fnLogicalId(spec.fn),
       );
       expect(s, spec.id).toBeDefined();
       expect(s.ScheduleExpressionTimezone).toBe('Asia/Shanghai');

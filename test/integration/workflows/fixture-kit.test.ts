@@ -55,26 +55,39 @@ async function start(workflowId: string, input: Record<string, unknown>, countie
 
 async function instances(workflowId: string, subject: string): Promise<any[]> {
   return expectStatus(
-    await call('GET', `${h.cityApi}/workflows/${workflowId}/instances?subject=${encodeURIComponent(subject)}`, {
-      token: await h.token('city_office'),
-    }),
+    await call(
+      'GET',
+      `${h.cityApi}/workflows/${workflowId}/instances?subject=${encodeURIComponent(subject)}`,
+      {
+        token: await h.token('city_office'),
+      },
+    ),
     200,
   ).body.items;
 }
 
 /** The open task of `user` at `step` of workflow `workflowId` for `subject`, with its view. */
-async function taskOf(user: string, workflowId: string, subject: string, step: string, api = h.countyApi(COUNTY)) {
+async function taskOf(
+  user: string,
+  workflowId: string,
+  subject: string,
+  step: string,
+  api = h.countyApi(COUNTY),
+) {
   const token = await h.token(user);
   const item = await eventually(async () => {
     const inbox = expectStatus(await call('GET', `${h.cityApi}/tasks?status=open`, { token }), 200).body;
-    return (inbox.items as any[]).find((i) => i.workflowId === workflowId && i.subject === subject && i.step === step);
+    return (inbox.items as any[]).find(
+      (i) => i.workflowId === workflowId && i.subject === subject && i.step === step,
+    );
   }, `${workflowId}/${subject}/${step} in ${user}'s inbox`);
   const view = expectStatus(await call('GET', `${api}/tasks/${item.id}`, { token }), 200).body;
   return { id: item.id, user, token, county: item.county, view } as FoundTask & { view: any };
 }
 
 async function notifications(user: string): Promise<any> {
-  return expectStatus(await call('GET', `${h.cityApi}/notifications`, { token: await h.token(user) }), 200).body;
+  return expectStatus(await call('GET', `${h.cityApi}/notifications`, { token: await h.token(user) }), 200)
+    .body;
 }
 
 /** The permits' year: the next one, so the monthly schedule of its January can be watched. */
@@ -104,7 +117,10 @@ describe('a three-form workflow with a review and a return path, from a kit outs
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toContainEqual({ path: '/startDate', message: expect.stringContaining('不在') });
     const startDate = `${y}-03-01`;
-    expectStatus(await complete(h, apply, { outcome: 'submit', data: { amount: 12.5, reason: '修缮', startDate } }), 200);
+    expectStatus(
+      await complete(h, apply, { outcome: 'submit', data: { amount: 12.5, reason: '修缮', startDate } }),
+      200,
+    );
 
     const check = await taskOf('city_office', 'fx-permit', 'RA1', 'check');
     expect(check.view.previous.map((p: any) => p.step)).toEqual([]);
@@ -138,7 +154,9 @@ describe('a three-form workflow with a review and a return path, from a kit outs
     expect(notice.view.notice.zh).toContain('许可 A1 已确认，金额 12.5 万元');
     expect(notice.view.allowedOutcomes).toEqual(['acknowledge']);
     const bell = await notifications(`county_${COUNTY}`);
-    expect(bell.items).toContainEqual(expect.objectContaining({ kind: 'notice', taskId: notice.id, read: false }));
+    expect(bell.items).toContainEqual(
+      expect.objectContaining({ kind: 'notice', taskId: notice.id, read: false }),
+    );
     expect(bell.unread).toBeGreaterThanOrEqual(1);
     expectStatus(
       await call('POST', `${h.cityApi}/notifications/${notice.id}-notice/read`, { token: notice.token }),
@@ -147,8 +165,11 @@ describe('a three-form workflow with a review and a return path, from a kit outs
     expect((await notifications(`county_${COUNTY}`)).unread).toBe(bell.unread - 1);
     // Another user cannot mark it.
     expect(
-      (await call('POST', `${h.cityApi}/notifications/${notice.id}-notice/read`, { token: await h.token('city_office') }))
-        .status,
+      (
+        await call('POST', `${h.cityApi}/notifications/${notice.id}-notice/read`, {
+          token: await h.token('city_office'),
+        })
+      ).status,
     ).toBe(404);
     expectStatus(await complete(h, notice, { outcome: 'acknowledge', data: {} }), 200);
     // Waiting for March 1 (the permit's start date): still running until the clock gets there.
@@ -168,7 +189,9 @@ describe('schedules, working days, reminders and escalations', () => {
     expect(report.view.subjectLabel).toEqual({ zh: '许可 A1 2027-01', en: 'Permit A1 2027-01' });
 
     // The reminder (2 working days before: Mon Feb 8 is a holiday, so Fri Feb 5 is too; Thu Feb 4 09:00).
-    expect((await notifications(`county_${COUNTY}`)).items.some((n: any) => n.taskId === report.id)).toBe(false);
+    expect((await notifications(`county_${COUNTY}`)).items.some((n: any) => n.taskId === report.id)).toBe(
+      false,
+    );
     await moveClockTo('2027-02-04T01:30:00Z');
     const reminded = await eventually(async () => {
       const n = (await notifications(`county_${COUNTY}`)).items.find(
@@ -192,7 +215,9 @@ describe('schedules, working days, reminders and escalations', () => {
     const escalations = (await notifications('city_office')).items.filter((x: any) => x.taskId === report.id);
     expect(escalations).toHaveLength(1);
     // The county was reminded once, not again.
-    expect((await notifications(`county_${COUNTY}`)).items.filter((x: any) => x.taskId === report.id)).toHaveLength(1);
+    expect(
+      (await notifications(`county_${COUNTY}`)).items.filter((x: any) => x.taskId === report.id),
+    ).toHaveLength(1);
   });
 
   test("the follow-up's wait ends on the permit's start date", async () => {
@@ -214,9 +239,14 @@ describe('a city workflow', () => {
     expect(jt.county).toBe('city');
     expect(jt.view.item).toMatchObject({ key: 'dept_jt' });
     // A department cannot act for another.
-    expect((await complete(h, { ...jt, token: yb.token }, { outcome: 'approve', data: {} })).status).toBe(404);
+    expect((await complete(h, { ...jt, token: yb.token }, { outcome: 'approve', data: {} })).status).toBe(
+      404,
+    );
     expectStatus(await complete(h, { ...jt, county: 'city' }, { outcome: 'approve', data: {} }), 200);
-    expectStatus(await complete(h, { ...yb, county: 'city' }, { outcome: 'reject', data: { opinion: '不同意' } }), 200);
+    expectStatus(
+      await complete(h, { ...yb, county: 'city' }, { outcome: 'reject', data: { opinion: '不同意' } }),
+      200,
+    );
     const [v] = await eventually(async () => {
       const list = await instances('fx-city-review', 'RC1');
       return list[0]?.status === 'completed' ? list : undefined;
@@ -232,12 +262,17 @@ describe('lifecycle', () => {
     const apply = await taskOf(`county_${COUNTY}`, 'fx-permit', 'RB1', 'apply');
     const sfn = new SFNClient({ ...h.twin.aws, endpoint: h.twin.endpoints.sfn });
     try {
-      await sfn.send(new StopExecutionCommand({ executionArn: executionOf(apply.view.subject, 1), cause: '误开' }));
+      await sfn.send(
+        new StopExecutionCommand({ executionArn: executionOf(apply.view.subject, 1), cause: '误开' }),
+      );
     } finally {
       sfn.destroy();
     }
     const cancelled = await eventually(async () => {
-      const v = expectStatus(await call('GET', `${h.countyApi(COUNTY)}/tasks/${apply.id}`, { token: apply.token }), 200).body;
+      const v = expectStatus(
+        await call('GET', `${h.countyApi(COUNTY)}/tasks/${apply.id}`, { token: apply.token }),
+        200,
+      ).body;
       return v.status === 'cancelled' ? v : undefined;
     }, 'the task cancelled');
     expect(cancelled.cancelReason).toContain('误开');
@@ -252,7 +287,10 @@ describe('lifecycle', () => {
       return list[0]?.status === 'aborted' ? list : undefined;
     }, 'the instance aborted');
     expect(v.openSteps).toEqual([]);
-    const inbox = expectStatus(await call('GET', `${h.cityApi}/tasks?status=open`, { token: apply.token }), 200).body;
+    const inbox = expectStatus(
+      await call('GET', `${h.cityApi}/tasks?status=open`, { token: apply.token }),
+      200,
+    ).body;
     expect(inbox.items.some((i: any) => i.id === apply.id)).toBe(false);
     // A new start of the same subject begins a second attempt, with a task of its own.
     expectStatus(await start('fx-permit', { year: y, ref: 'B1' }, [COUNTY]), 202);

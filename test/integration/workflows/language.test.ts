@@ -16,7 +16,8 @@ import { fixtureChecks } from '../../unit/workflows/fixtures';
 import { type Opened, runWorkflow } from './engine';
 
 const DIR = join(import.meta.dirname, '../../fixtures/workflows/language');
-const def = (name: string) => JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')) as WorkflowDefinition;
+const def = (name: string) =>
+  JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')) as WorkflowDefinition;
 const NAMES = ['fanout-any-return', 'fanout-independent', 'fanout-task', 'wait-until', 'wait-event'];
 const items = [
   { key: 'dept_jt', org: 'dept_jt' },
@@ -52,8 +53,16 @@ describe('fan-out over a list the kit computes', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.steps).toEqual(['draft', 'checks', 'checks', 'draft', 'checks', 'checks']);
     const checks = run.opened.filter((o) => o.payload.step === 'checks');
-    expect(checks.map((o) => o.payload.item?.key).sort()).toEqual(['dept_jt', 'dept_jt', 'dept_yb', 'dept_yb']);
-    expect(checks[0].payload).toMatchObject({ assignee: { role: 'city_dept', org: 'item' }, returnTargets: ['draft'] });
+    expect(checks.map((o) => o.payload.item?.key).sort()).toEqual([
+      'dept_jt',
+      'dept_jt',
+      'dept_yb',
+      'dept_yb',
+    ]);
+    expect(checks[0].payload).toMatchObject({
+      assignee: { role: 'city_dept', org: 'item' },
+      returnTargets: ['draft'],
+    });
     expect(run.output.end).toEqual({ result: 'success', step: 'done' });
     expect(run.output.steps.checks.outcomes).toEqual(['approve', 'approve']);
   });
@@ -61,7 +70,10 @@ describe('fan-out over a list the kit computes', () => {
   it('anyReturn: a rejection by one item ends where the step says', async () => {
     const run = await runWorkflow(
       def('fanout-any-return'),
-      { list: () => items, decide: (t) => (t.payload.item?.key === 'dept_jt' ? { outcome: 'reject' } : undefined) },
+      {
+        list: () => items,
+        decide: (t) => (t.payload.item?.key === 'dept_jt' ? { outcome: 'reject' } : undefined),
+      },
       { checks: fixtureChecks },
     );
     expect(run.output.end).toEqual({ result: 'rejected', step: 'refused' });
@@ -70,22 +82,28 @@ describe('fan-out over a list the kit computes', () => {
   it('independent: each item decides for itself and the workflow goes on either way', async () => {
     const run = await runWorkflow(
       def('fanout-independent'),
-      { list: () => items, decide: (t) => (t.payload.item?.key === 'dept_yb' ? { outcome: 'reject' } : undefined) },
+      {
+        list: () => items,
+        decide: (t) => (t.payload.item?.key === 'dept_yb' ? { outcome: 'reject' } : undefined),
+      },
       { checks: fixtureChecks },
     );
     expect(run.status).toBe('SUCCEEDED');
     const result = run.output.steps.checks;
-    expect(result.items.map((i: { key: string; outcome: string }) => `${i.key}:${i.outcome}`).sort()).toEqual([
-      'dept_jt:approve',
-      'dept_yb:reject',
-    ]);
+    expect(result.items.map((i: { key: string; outcome: string }) => `${i.key}:${i.outcome}`).sort()).toEqual(
+      ['dept_jt:approve', 'dept_yb:reject'],
+    );
     expect(result.tally).toBeUndefined();
   });
 
   it('a fanned-out task opens one task per item; an empty list skips the step', async () => {
     const run = await runWorkflow(def('fanout-task'), { list: () => items }, { checks: fixtureChecks });
     expect(run.opened.map((o) => o.payload.item?.key).sort()).toEqual(['dept_jt', 'dept_yb']);
-    expect(run.opened[0].payload).toMatchObject({ stepType: 'task', due: { date: '06-30' }, allowedOutcomes: ['submit'] });
+    expect(run.opened[0].payload).toMatchObject({
+      stepType: 'task',
+      due: { date: '06-30' },
+      allowedOutcomes: ['submit'],
+    });
     const empty = await runWorkflow(def('fanout-task'), { list: () => [] }, { checks: fixtureChecks });
     expect(empty.opened).toEqual([]);
     expect(empty.output.steps.reports.skipped).toBe(true);
@@ -130,7 +148,10 @@ describe('waiting', () => {
           for (let i = 0; i < 200 && !token; i++) await new Promise((r) => setTimeout(r, 10));
           expect(token).not.toBe('');
           await e.client.send(
-            new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ event: 'FundsConfirmed' }) }),
+            new SendTaskSuccessCommand({
+              taskToken: token,
+              output: JSON.stringify({ event: 'FundsConfirmed' }),
+            }),
           );
         },
       },

@@ -23,9 +23,9 @@ export function NotificationBell() {
   const unread = list.data?.unread ?? 0;
   const open = async (n: NotificationView) => {
     if (!n.read) {
-      await request(getConfig().cityApi, `/notifications/${encodeURIComponent(n.id)}/read`, { method: 'POST' }).catch(
-        () => undefined,
-      );
+      await request(getConfig().cityApi, `/notifications/${encodeURIComponent(n.id)}/read`, {
+        method: 'POST',
+      }).catch(() => undefined);
       void qc.invalidateQueries({ queryKey: ['notifications'] });
     }
     navigate({ name: 'task', county: n.county, id: n.taskId });
@@ -48,7 +48,9 @@ export function NotificationBell() {
   return (
     <Dropdown
       trigger={['click']}
-      menu={{ items: items.length ? items : [{ key: 'none', disabled: true, label: t('notification.none') }] }}
+      menu={{
+        items: items.length ? items : [{ key: 'none', disabled: true, label: t('notification.none') }],
+      }}
     >
       <Button
         type="text"
