@@ -141,7 +141,11 @@ describe('waiting', () => {
     let token = '';
     const run = await runWorkflow(
       def('wait-event'),
-      { awaitEvent: (p) => void (token = p.taskToken) },
+      {
+        awaitEvent: (p) => {
+          token = p.taskToken;
+        },
+      },
       {
         checks: fixtureChecks,
         during: async (e) => {
