@@ -35,14 +35,15 @@ export interface EventSubscriptionsProps {
 }
 
 /** The source pattern of an origin on the city bus (a prefix match for any county). */
-function originPattern(origin: EventOrigin, stack: string): string {
+function originPattern(origin: EventOrigin, stack: string): string[] {
   switch (origin) {
     case 'city':
-      return CITY_SOURCE;
+      return [CITY_SOURCE];
     case 'anyCounty':
-      return events.Match.prefix(COUNTY_SOURCE_PREFIX) as unknown as string;
+      // Match.prefix yields the one-element matcher list `[{ prefix }]`; it is spread, not nested.
+      return events.Match.prefix(COUNTY_SOURCE_PREFIX);
     case 'own':
-      return sourceOf(stack);
+      return [sourceOf(stack)];
     default:
       throw new EventWiringError(`origin ${origin} is not on the city bus`);
   }
@@ -100,7 +101,7 @@ export class EventSubscriptions extends Construct {
             detailType: [...spec.detailType],
             detail: { stateMachineArn: [...props.stateMachineArns] },
           }
-        : { source: spec.from.map((o) => originPattern(o, props.stack)), detailType: [...spec.detailType] };
+        : { source: spec.from.flatMap((o) => originPattern(o, props.stack)), detailType: [...spec.detailType] };
       rules.set(
         spec.id,
         new events.Rule(this, `Rule${spec.id}`, {

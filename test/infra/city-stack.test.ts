@@ -104,6 +104,16 @@ describe('city stack with Cognito', () => {
     expect(resourcesOf(tpl, 'AWS::Events::Rule').length).toBeGreaterThan(0);
   });
 
+  it('matches county events on the city bus by a flat source prefix', () => {
+    const patterns = resourcesOf(tpl, 'AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern);
+    const fromCounties = patterns.filter((p) => JSON.stringify(p.source).includes('minsheng.county.'));
+    expect(fromCounties.length).toBeGreaterThan(0);
+    for (const p of fromCounties) {
+      for (const s of p.source) expect(typeof s === 'string' || (typeof s === 'object' && !Array.isArray(s))).toBe(true);
+      expect(p.source).toContainEqual({ prefix: 'minsheng.county.' });
+    }
+  });
+
   it('keeps the web bucket private, versioned and TLS-only', () => {
     tpl.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },

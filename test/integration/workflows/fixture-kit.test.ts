@@ -17,7 +17,6 @@ import {
   type FoundTask,
   type Harness,
   startHarness,
-  waitTask,
 } from '../api/helpers';
 
 const COUNTY = '340102';

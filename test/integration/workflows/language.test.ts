@@ -30,7 +30,8 @@ describe('compiled output', () => {
       const { asl } = compileWorkflow(def(name), { checks: fixtureChecks });
       const file = join(DIR, `${name}.asl.json`);
       if (process.env.UPDATE_FIXTURES) writeFileSync(file, `${asl}\n`);
-      expect(asl).toBe(readFileSync(file, 'utf8').trimEnd());
+      // Compared as data: the formatter may lay the fixture out differently from the compiler.
+      expect(JSON.parse(asl)).toEqual(JSON.parse(readFileSync(file, 'utf8')));
       const v = aslValidator(JSON.parse(asl), { checkArn: false, checkPaths: true });
       expect(v.errorsText('\n')).toBe('');
     });

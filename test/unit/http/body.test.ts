@@ -144,7 +144,7 @@ describe('hostile request bodies', () => {
     expect(login.check(null)).toEqual([{ path: '', message: '请求体：须为对象' }]);
     expect(login.check([])).toEqual([{ path: '', message: '请求体：须为对象' }]);
     expect(complete.check({ outcome: 'maybe', data: [] })).toEqual([
-      { path: '/outcome', message: '办理结果：只能是 submit、approve、return、reject 之一' },
+      { path: '/outcome', message: '办理结果：只能是 submit、approve、return、reject、acknowledge 之一' },
       { path: '/data', message: '表单数据：须为对象' },
     ]);
     expect(round.check({ year: 2027.5, projects: [project] })).toEqual([
