@@ -101,7 +101,10 @@ export class EventSubscriptions extends Construct {
             detailType: [...spec.detailType],
             detail: { stateMachineArn: [...props.stateMachineArns] },
           }
-        : { source: spec.from.flatMap((o) => originPattern(o, props.stack)), detailType: [...spec.detailType] };
+        : {
+            source: spec.from.flatMap((o) => originPattern(o, props.stack)),
+            detailType: [...spec.detailType],
+          };
       rules.set(
         spec.id,
         new events.Rule(this, `Rule${spec.id}`, {

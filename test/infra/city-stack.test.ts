@@ -109,7 +109,8 @@ describe('city stack with Cognito', () => {
     const fromCounties = patterns.filter((p) => JSON.stringify(p.source).includes('minsheng.county.'));
     expect(fromCounties.length).toBeGreaterThan(0);
     for (const p of fromCounties) {
-      for (const s of p.source) expect(typeof s === 'string' || (typeof s === 'object' && !Array.isArray(s))).toBe(true);
+      for (const s of p.source)
+        expect(typeof s === 'string' || (typeof s === 'object' && !Array.isArray(s))).toBe(true);
       expect(p.source).toContainEqual({ prefix: 'minsheng.county.' });
     }
   });
