@@ -11,6 +11,9 @@ import { ensureWebBuilt } from './web-build';
 
 // Lambda runs in UTC; the functions' worker threads share this process's time zone.
 process.env.TZ = 'UTC';
+// The twin is a developer tool on whatever Node the machine has (20 here); the functions themselves
+// are deployed on nodejs24.x. The SDK's notice about its future Node floor is not the user's concern.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const t0 = performance.now();
 let twin: Twin | undefined;
